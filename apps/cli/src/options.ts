@@ -1,0 +1,10 @@
+import { InvalidArgumentError } from "commander";
+
+/** Parses a command-line value as an integer >= 1; commander names the option in the error. */
+export function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new InvalidArgumentError("expected a whole number of at least 1.");
+  }
+  return number;
+}

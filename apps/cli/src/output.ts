@@ -1,0 +1,55 @@
+import { CodermError } from "@coderm/core";
+
+/** Where a command writes: results to stdout, everything else to stderr. */
+export interface Output {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** The process's own streams. */
+export const processOutput: Output = { stdout: process.stdout, stderr: process.stderr };
+
+/** Writes one JSON document (the whole machine-readable answer of a command) to stdout. */
+export function printJson(output: Output, value: unknown): void {
+  output.stdout.write(
+    `${JSON.stringify(value, (_key, field) => (typeof field === "bigint" ? field.toString() : field), 2)}\n`,
+  );
+}
+
+/** Writes rows as an aligned text table with a header line. */
+export function printTable(
+  output: Output,
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
+  const cells = [header, ...rows].map((row) =>
+    row.map((cell) => (cell === undefined || cell === null ? "" : String(cell))),
+  );
+  const widths = header.map((_, column) =>
+    Math.max(...cells.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join("  ")
+      .trimEnd();
+  output.stdout.write(
+    `${[line(cells[0]!), line(widths.map((width) => "-".repeat(width))), ...cells.slice(1).map(line)].join("\n")}\n`,
+  );
+}
+
+/** Exit codes of the `coderm` command. */
+export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** Prints an error as one clear line (no stack trace for expected errors) and returns the exit code. */
+export function reportError(output: Output, error: unknown): number {
+  if (CodermError.isInstance(error)) {
+    output.stderr.write(`coderm: ${error.message}\n`);
+    return error.code === "invalid-input" && error.file === undefined && error.item === undefined
+      ? exitCodes.usage
+      : exitCodes.failure;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  output.stderr.write(`coderm: unexpected error: ${message}\n`);
+  return exitCodes.failure;
+}

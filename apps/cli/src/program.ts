@@ -1,0 +1,45 @@
+import { Command, CommanderError } from "commander";
+import packageJson from "../package.json" with { type: "json" };
+import { registerDatasetsCommand } from "./commands/datasets.js";
+import type { CommandContext } from "./context.js";
+import { exitCodes, type Output, processOutput, reportError } from "./output.js";
+
+/** Builds the `coderm` command with every subcommand. */
+export function createProgram(context: CommandContext): Command {
+  const { output } = context;
+  const program = new Command("coderm")
+    .description("Code reward modeling: pick the right program among many LLM-written ones.")
+    .version(packageJson.version, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => output.stdout.write(text),
+      writeErr: (text) => output.stderr.write(text),
+    });
+  registerDatasetsCommand(program, context);
+  exitOverrideEverywhere(program);
+  return program;
+}
+
+/**
+ * Runs the command line and resolves to the exit code: 0 on success, 1 when the work failed, 2 on
+ * a usage error. Errors are printed as one line naming the file, line, field or item at fault.
+ */
+export async function runCli(
+  argv: readonly string[],
+  output: Output = processOutput,
+): Promise<number> {
+  const context: CommandContext = { output, exitCode: exitCodes.ok };
+  try {
+    await createProgram(context).parseAsync(argv, { from: "user" });
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError)
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    return reportError(output, error);
+  }
+}
+
+function exitOverrideEverywhere(command: Command): void {
+  command.exitOverride();
+  for (const child of command.commands) exitOverrideEverywhere(child);
+}

@@ -1,0 +1,120 @@
+import { contentId } from "@coderm/core";
+import { requireDataDir } from "@coderm/vitest-config/data";
+import { describe, expect, it } from "vitest";
+import { extractCodetSolution, extractCodetTests } from "./codet.js";
+import { loadProblems, loadSampleSet } from "./load.js";
+
+requireDataDir();
+
+describe("extractCodetSolution", () => {
+  it("cuts the completion before the first stop token", () => {
+    expect(extractCodetSolution("    return x\n\ndef helper():\n    pass\n")).toBe(
+      "    return x\n",
+    );
+    expect(extractCodetSolution("    return x\nif __name__ == '__main__':\n")).toBe("    return x");
+    expect(extractCodetSolution("    return x\n#c\nclass A:\n")).toBe("    return x");
+    expect(extractCodetSolution("    print(x)\nprint(y)\n")).toBe("    print(x)");
+    expect(extractCodetSolution("    # note\n    return x\n\n")).toBe(
+      "    # note\n    return x\n\n",
+    );
+  });
+});
+
+describe("extractCodetTests", () => {
+  it("splits on `assert `, keeps pieces that call the entry point, truncates, strips and compiles them", async () => {
+    const completion = [
+      "add(1, 2) == 3",
+      "assert add(2, 2) == 4, 'sum'",
+      "assert other(1) == 1",
+      "assert add(1,\n    1) == 2",
+      "assert add(3 == \n\n# done",
+      "assert add(0, 0) == 0\nprint('x')",
+    ].join("\n");
+    const tests = await extractCodetTests([
+      { completion, entryPoint: "add" },
+      { completion: "\n", entryPoint: "add" },
+      { completion: "x = add(1)\nassert x == 2", entryPoint: "add" },
+      { completion: "add(1) == 1\x1c\nassert add(2) == 2\ufeff", entryPoint: " add " },
+    ]);
+    expect(tests).toEqual([
+      [
+        "assert add(1, 2) == 3",
+        "assert add(2, 2) == 4, 'sum'",
+        "assert add(1,\n    1) == 2",
+        "assert add(0, 0) == 0",
+      ],
+      [],
+      [],
+      // Python's strip() removes \x1c but not a byte-order mark, which then fails to compile.
+      ["assert add(1) == 1"],
+    ]);
+  });
+
+  it("says how to point at Python when it cannot start it", async () => {
+    await expect(
+      extractCodetTests([{ completion: "f(1) == 1", entryPoint: "f" }], {
+        python: "/no/such/python",
+      }),
+    ).rejects.toMatchObject({
+      code: "unavailable",
+      message: expect.stringContaining("set CODERM_PYTHON"),
+    });
+  });
+});
+
+describe("the CodeT CodeGen-Mono-16B sample set", () => {
+  it("reproduces CodeT's post-processing and counts", async () => {
+    const set = await loadSampleSet("codet-humaneval-codegen16b");
+    const { perProblem, ...totals } = set.statistics;
+    expect(totals).toEqual({
+      problems: 164,
+      solutionSamples: 16_400,
+      testSamples: 16_400,
+      tests: 9124,
+      uniqueSolutions: 12_408,
+      uniqueCandidates: 12_017,
+      uniqueTests: 8331,
+      uniquePairs: 639_583,
+    });
+    expect(perProblem["HumanEval/0"]).toEqual({
+      solutionSamples: 100,
+      testSamples: 100,
+      tests: 137,
+      uniqueSolutions: 79,
+      uniqueCandidates: 79,
+      uniqueTests: 129,
+      uniquePairs: 79 * 129,
+    });
+    expect(set.candidates).toHaveLength(16_400);
+    expect(set.tests).toHaveLength(9124);
+
+    const [problem] = set.problems;
+    expect(problem!.prompt).not.toContain(">>>");
+    const candidate = set.candidates[0]!;
+    expect(candidate).toEqual({
+      id: contentId(candidate.code),
+      problemId: "HumanEval/0",
+      code: expect.stringMatching(/^from typing import List\n[\s\S]*"""\n {4}for i in range/),
+      source: { model: "codegen-mono-16b", sampleIndex: 0 },
+    });
+    const test = set.tests[0]!;
+    expect(test).toMatchObject({
+      kind: "assert",
+      problemId: "HumanEval/0",
+      code: "assert _________ == has_close_elements([1, 2, 3, 4, 5], 1.0)",
+      source: { model: "codegen-mono-16b", sampleIndex: 7 },
+    });
+    expect(test.id).toBe(contentId((test as { code: string }).code));
+  });
+
+  it("keeps as many tests a sample as asked", async () => {
+    const set = await loadSampleSet("codet-humaneval-codegen16b", { testsPerSample: 1 });
+    expect(set.statistics).toMatchObject({ tests: 2091, uniqueTests: 1931, uniquePairs: 147_656 });
+  });
+
+  it("gives CodeT's problems on their own", async () => {
+    const problems = await loadProblems("codet-humaneval-codegen16b");
+    expect(problems).toHaveLength(164);
+    expect(problems[0]!.tests![0]!.kind).toBe("check");
+  });
+});

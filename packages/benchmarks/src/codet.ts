@@ -1,0 +1,263 @@
+import {
+  type Candidate,
+  CodermError,
+  contentId,
+  type Problem,
+  readJsonl,
+  type UnitTest,
+} from "@coderm/core";
+import { z } from "zod";
+import { readHumanEval } from "./humaneval.js";
+import { compilesInPython } from "./python.js";
+
+/** CodeT's `STOP_TOKEN`s: a solution or a test ends before the first of them. */
+export const codetStopTokens = ["\nclass", "\ndef", "\n#", "\nif", "\nprint"] as const;
+
+/** CodeT's `solution_extract`: the completion up to the first stop token. */
+export function extractCodetSolution(completion: string): string {
+  let result = completion;
+  for (const token of codetStopTokens) {
+    const index = result.indexOf(token);
+    if (index >= 0) result = result.slice(0, index);
+  }
+  return result;
+}
+
+/** A test completion that continues a prompt ending in `assert `. */
+export interface CodetTestSample {
+  completion: string;
+  /** The name the tests must mention to be kept. */
+  entryPoint: string;
+}
+
+/** Options of {@link extractCodetTests}. */
+export interface ExtractCodetTestsOptions {
+  /** The Python interpreter that checks syntax (default: `CODERM_PYTHON` or `python3`'s). */
+  python?: string;
+}
+
+/**
+ * CodeT's `test_case_extract`, for many samples at once: each completion is split on `assert `,
+ * the pieces that mention the entry point are cut at the first stop token and stripped, and the
+ * ones that compile inside a `try:` block (checked by one Python process for all samples) are
+ * kept, in order.
+ */
+export async function extractCodetTests(
+  samples: readonly CodetTestSample[],
+  options: ExtractCodetTestsOptions = {},
+): Promise<string[][]> {
+  const pieces = samples.map(({ completion, entryPoint }) =>
+    splitAssertions(completion, entryPoint),
+  );
+  const sources = [...new Set(pieces.flat())];
+  const compiles = await compilesInPython(
+    sources.map((test) => `try:\n    ${test.replaceAll("\n", "\n    ")}\nexcept:\n    pass\n`),
+    options.python,
+  );
+  const valid = new Set(sources.filter((_, index) => compiles[index]));
+  return pieces.map((tests) => tests.filter((test) => valid.has(test)));
+}
+
+function splitAssertions(completion: string, entryPoint: string): string[] {
+  const name = pythonStrip(entryPoint);
+  return (
+    `assert ${completion}`
+      .split("assert ")
+      .filter((part) => part.includes(name) && pythonStrip(part).length > 0)
+      // CodeT's `_truncate` is `solution_extract` followed by `strip()`.
+      .map((part) => pythonStrip(extractCodetSolution(pythonStrip(`assert ${part}`))))
+      .filter((test) => test.length > 0 && test.includes("assert"))
+  );
+}
+
+// The characters Python's str.strip() removes (str.isspace), which differ from String#trim's.
+const pythonSpace =
+  "[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const pythonStripPattern = new RegExp(`^${pythonSpace}+|${pythonSpace}+$`, "g");
+
+function pythonStrip(text: string): string {
+  return text.replace(pythonStripPattern, "");
+}
+
+/** Counts of a sample set, for one problem or summed over all. */
+export interface SampleSetCounts {
+  /** Solution samples, duplicates included: one candidate each. */
+  solutionSamples: number;
+  /** Test samples (completions), each yielding zero or more tests. */
+  testSamples: number;
+  /** Tests kept, duplicates included. */
+  tests: number;
+  /** Distinct post-processed solutions (distinct candidate code, as CodeT counts them). */
+  uniqueSolutions: number;
+  /** Distinct candidate ids: code equal after normalization (trailing whitespace) counts once. */
+  uniqueCandidates: number;
+  /** Distinct tests. */
+  uniqueTests: number;
+  /** Distinct (solution, test) pairs, `uniqueSolutions × uniqueTests`: CodeT's executions. */
+  uniquePairs: number;
+}
+
+/** Counts of a sample set: totals, and per problem id. */
+export interface SampleSetStatistics extends SampleSetCounts {
+  problems: number;
+  perProblem: Record<string, SampleSetCounts>;
+}
+
+/** A released set of model samples: problems, candidate solutions and generated tests. */
+export interface SampleSet {
+  dataset: string;
+  problems: Problem[];
+  /** One candidate per solution sample, so duplicates count as many. */
+  candidates: Candidate[];
+  /** One test per kept test occurrence, so duplicates count as many (CodeT counts them). */
+  tests: UnitTest[];
+  statistics: SampleSetStatistics;
+}
+
+type AssertTest = Extract<UnitTest, { kind: "assert" }>;
+
+const testPromptSchema = z.object({ task_id: z.string().min(1), prompt: z.string() });
+const samplesSchema = z.object({ prompt: z.string(), samples: z.array(z.string()) });
+
+/** The four files of a CodeT-style sample set, in the registry's order. */
+export interface CodetFiles {
+  problems: string;
+  testPrompts: string;
+  solutions: string;
+  tests: string;
+}
+
+/**
+ * Reads a CodeT sample set and post-processes it as CodeT's `PostProcessor` does. Problems come
+ * from the code-generation file (prompts without docstring examples). Solution samples are joined
+ * to problems on the prompt; a candidate is the prompt plus the extracted completion. Test samples
+ * are joined on the test-generation prompt; the first `testsPerSample` extracted tests of each
+ * sample are kept as `assert` tests.
+ */
+export async function readCodetSampleSet(
+  dataset: string,
+  model: string,
+  files: CodetFiles,
+  options: ExtractCodetTestsOptions & { testsPerSample?: number } = {},
+): Promise<SampleSet> {
+  const testsPerSample = options.testsPerSample ?? 5;
+  const problems = await readHumanEval(files.problems);
+  const byId = new Map(problems.map((problem) => [problem.id, problem]));
+  const byPrompt = new Map(problems.map((problem) => [problem.prompt, problem]));
+
+  const testPromptIds = new Map<string, string>();
+  for await (const { value } of readJsonl(files.testPrompts, { schema: testPromptSchema })) {
+    testPromptIds.set(value.prompt, value.task_id);
+  }
+
+  const solutionSamples = new Map<string, number>();
+  const candidates: Candidate[] = [];
+  for await (const { value, line } of readJsonl(files.solutions, { schema: samplesSchema })) {
+    const problem = byPrompt.get(value.prompt);
+    if (problem === undefined) throw unmatched(files.solutions, line, files.problems);
+    for (const sample of value.samples) {
+      const code = value.prompt + extractCodetSolution(sample);
+      const sampleIndex = nextIndex(solutionSamples, problem.id);
+      candidates.push({
+        id: contentId(code),
+        problemId: problem.id,
+        code,
+        source: { model, sampleIndex },
+      });
+    }
+  }
+
+  const testSampleCounts = new Map<string, number>();
+  const testSamples: (CodetTestSample & { problemId: string; sampleIndex: number })[] = [];
+  for await (const { value, line } of readJsonl(files.tests, { schema: samplesSchema })) {
+    const problemId = testPromptIds.get(value.prompt);
+    const problem = problemId === undefined ? undefined : byId.get(problemId);
+    if (problem === undefined) throw unmatched(files.tests, line, files.testPrompts);
+    for (const completion of value.samples) {
+      const sampleIndex = nextIndex(testSampleCounts, problem.id);
+      testSamples.push({
+        completion,
+        entryPoint: problem.entryPoint,
+        problemId: problem.id,
+        sampleIndex,
+      });
+    }
+  }
+  const extracted = await extractCodetTests(testSamples, options);
+  const tests = testSamples.flatMap(({ problemId, sampleIndex }, index) =>
+    extracted[index]!.slice(0, testsPerSample).map(
+      (code): AssertTest => ({
+        kind: "assert",
+        id: contentId(code),
+        problemId,
+        code,
+        source: { model, sampleIndex },
+      }),
+    ),
+  );
+
+  return {
+    dataset,
+    problems,
+    candidates,
+    tests,
+    statistics: countSampleSet(problems, candidates, tests, testSampleCounts),
+  };
+}
+
+function nextIndex(counts: Map<string, number>, key: string): number {
+  const index = counts.get(key) ?? 0;
+  counts.set(key, index + 1);
+  return index;
+}
+
+function unmatched(file: string, line: number, promptsFile: string): CodermError {
+  return new CodermError("invalid-input", `the prompt matches no prompt of ${promptsFile}`, {
+    file,
+    line,
+  });
+}
+
+function countSampleSet(
+  problems: readonly Problem[],
+  candidates: readonly Candidate[],
+  tests: readonly AssertTest[],
+  testSamples: ReadonlyMap<string, number>,
+): SampleSetStatistics {
+  const groups = new Map(
+    problems.map((problem) => [
+      problem.id,
+      { candidates: [] as Candidate[], tests: [] as string[] },
+    ]),
+  );
+  for (const candidate of candidates) groups.get(candidate.problemId)!.candidates.push(candidate);
+  for (const test of tests) groups.get(test.problemId)!.tests.push(test.code);
+
+  const perProblem: Record<string, SampleSetCounts> = {};
+  for (const [problemId, group] of groups) {
+    const uniqueSolutions = new Set(group.candidates.map((candidate) => candidate.code)).size;
+    const uniqueTests = new Set(group.tests).size;
+    perProblem[problemId] = {
+      solutionSamples: group.candidates.length,
+      testSamples: testSamples.get(problemId) ?? 0,
+      tests: group.tests.length,
+      uniqueSolutions,
+      uniqueCandidates: new Set(group.candidates.map((candidate) => candidate.id)).size,
+      uniqueTests,
+      uniquePairs: uniqueSolutions * uniqueTests,
+    };
+  }
+  const counts = Object.values(perProblem);
+  const total = (key: keyof SampleSetCounts) => counts.reduce((sum, count) => sum + count[key], 0);
+  return {
+    problems: problems.length,
+    solutionSamples: total("solutionSamples"),
+    testSamples: total("testSamples"),
+    tests: total("tests"),
+    uniqueSolutions: total("uniqueSolutions"),
+    uniqueCandidates: total("uniqueCandidates"),
+    uniqueTests: total("uniqueTests"),
+    uniquePairs: total("uniquePairs"),
+    perProblem,
+  };
+}

@@ -1,0 +1,27 @@
+export {
+  type CodetTestSample,
+  codetStopTokens,
+  type ExtractCodetTestsOptions,
+  extractCodetSolution,
+  extractCodetTests,
+  type SampleSet,
+  type SampleSetCounts,
+  type SampleSetStatistics,
+} from "./codet.js";
+export {
+  type DatasetOptions,
+  type DownloadProgress,
+  type ResolvedDatasetFile,
+  resolveDataset,
+  resolveDatasetFile,
+} from "./dataset-files.js";
+export {
+  type Dataset,
+  type DatasetFile,
+  type DatasetKind,
+  type DatasetName,
+  datasets,
+  getDataset,
+} from "./datasets.js";
+export { type CallTest, type ComputeExpectedOutputs, withExpectedOutputs } from "./evalplus.js";
+export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";

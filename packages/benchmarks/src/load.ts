@@ -1,0 +1,70 @@
+import { CodermError, type Problem } from "@coderm/core";
+import { type ExtractCodetTestsOptions, readCodetSampleSet, type SampleSet } from "./codet.js";
+import { type DatasetOptions, resolveDataset, resolveDatasetFile } from "./dataset-files.js";
+import { type DatasetName, datasets, getDataset } from "./datasets.js";
+import { readHumanEvalPlus, readMbppPlus } from "./evalplus.js";
+import { readHumanEval } from "./humaneval.js";
+import { readHumanEvalX, readMultiplE } from "./javascript.js";
+import { readMbpp } from "./mbpp.js";
+
+// The first file of every dataset holds its problems.
+const problemReaders: Record<DatasetName, (path: string) => Promise<Problem[]>> = {
+  humaneval: readHumanEval,
+  "humaneval+": readHumanEvalPlus,
+  mbpp: readMbpp,
+  "mbpp+": readMbppPlus,
+  "humaneval-x-js": readHumanEvalX,
+  "multipl-e-humaneval-js": (path) => readMultiplE(path, "javascript"),
+  "multipl-e-humaneval-ts": (path) => readMultiplE(path, "typescript"),
+  "codet-humaneval-codegen16b": readHumanEval,
+};
+
+/**
+ * Loads the problems of a dataset (fetching and verifying its file first, see
+ * {@link resolveDataset}). Benchmarks come with their ground-truth tests; a sample set gives the
+ * problems its samples answer.
+ */
+export async function loadProblems(name: string, options: DatasetOptions = {}): Promise<Problem[]> {
+  const dataset = getDataset(name);
+  const { localPath } = await resolveDatasetFile(dataset.name, dataset.files[0]!.path, options);
+  return problemReaders[dataset.name](localPath);
+}
+
+/** Options of {@link loadSampleSet}. */
+export interface SampleSetOptions extends DatasetOptions, ExtractCodetTestsOptions {
+  /** Tests kept from each test sample, the first ones (CodeT's `--test_case_limit`, default 5). */
+  testsPerSample?: number;
+}
+
+/**
+ * Loads a released sample set with CodeT's post-processing: its problems, one candidate per
+ * solution sample and the tests extracted from its test samples, with counts.
+ */
+export async function loadSampleSet(
+  name: string,
+  options: SampleSetOptions = {},
+): Promise<SampleSet> {
+  const dataset = getDataset(name);
+  if (dataset.kind !== "sample-set" || dataset.model === undefined) {
+    const sampleSets = datasets.filter((candidate) => candidate.kind === "sample-set");
+    throw new CodermError(
+      "invalid-input",
+      `dataset "${name}" is a ${dataset.kind}, not a sample set (sample sets: ${sampleSets.map((candidate) => candidate.name).join(", ")})`,
+    );
+  }
+  if (options.testsPerSample !== undefined && !(options.testsPerSample >= 1)) {
+    throw new CodermError(
+      "invalid-input",
+      `testsPerSample must be at least 1, got ${options.testsPerSample}`,
+    );
+  }
+  const [problems, testPrompts, solutions, tests] = (await resolveDataset(name, options)).map(
+    (file) => file.localPath,
+  );
+  return readCodetSampleSet(
+    dataset.name,
+    dataset.model,
+    { problems: problems!, testPrompts: testPrompts!, solutions: solutions!, tests: tests! },
+    options,
+  );
+}

@@ -1,0 +1,183 @@
+import { z } from "zod";
+
+/** Programming languages coderm knows how to execute. */
+export const languageSchema = z.enum(["python", "javascript", "typescript"]);
+/** A programming language coderm knows how to execute. */
+export type Language = z.infer<typeof languageSchema>;
+
+/** Where a generated candidate or test came from. */
+export const sourceSchema = z
+  .object({
+    /** Model or tool that produced it. */
+    model: z.string().optional(),
+    /** Index of the sample among the model's samples for the problem. */
+    sampleIndex: z.number().int().nonnegative().optional(),
+    /** Free-form origin, such as `canonical` or a released set's name. */
+    origin: z.string().optional(),
+  })
+  .strict();
+/** Where a generated candidate or test came from. */
+export type Source = z.infer<typeof sourceSchema>;
+
+const testBase = {
+  /** Content id of the test (see {@link contentId}). */
+  id: z.string().min(1),
+  problemId: z.string().min(1),
+  source: sourceSchema.optional(),
+};
+
+/** One statement such as `assert f(x) == y`, run against the candidate's namespace. */
+export const assertTestSchema = z
+  .object({ ...testBase, kind: z.literal("assert"), code: z.string() })
+  .strict();
+/** A module with `unittest.TestCase` classes; every test method is judged, all must pass. */
+export const unittestTestSchema = z
+  .object({ ...testBase, kind: z.literal("unittest"), code: z.string() })
+  .strict();
+/** A HumanEval-style `def check(candidate)` called with the candidate's entry point. */
+export const checkTestSchema = z
+  .object({
+    ...testBase,
+    kind: z.literal("check"),
+    code: z.string(),
+    entryPoint: z.string().min(1),
+  })
+  .strict();
+/**
+ * A call of the entry point with JSON arguments, judged against an expected JSON value with the
+ * evalplus comparison rules (an absent `expected` asks for the value instead of a judgement).
+ */
+export const callTestSchema = z
+  .object({
+    ...testBase,
+    kind: z.literal("call"),
+    entryPoint: z.string().min(1),
+    args: z.array(z.unknown()),
+    expected: z.unknown().optional(),
+    atol: z.number().nonnegative().optional(),
+  })
+  .strict();
+/** A whole program fed `stdin` and judged on its standard output, as LiveCodeBench judges. */
+export const stdioTestSchema = z
+  .object({ ...testBase, kind: z.literal("stdio"), stdin: z.string(), expectedStdout: z.string() })
+  .strict();
+
+/** A unit test of any kind. */
+export const unitTestSchema = z.discriminatedUnion("kind", [
+  assertTestSchema,
+  unittestTestSchema,
+  checkTestSchema,
+  callTestSchema,
+  stdioTestSchema,
+]);
+/** A unit test of any kind. */
+export type UnitTest = z.infer<typeof unitTestSchema>;
+/** The kinds of unit test. */
+export type UnitTestKind = UnitTest["kind"];
+/** The list of unit test kinds. */
+export const unitTestKinds: readonly UnitTestKind[] = [
+  "assert",
+  "unittest",
+  "check",
+  "call",
+  "stdio",
+];
+
+/** A programming problem. `tests` is the ground truth and is never shown to a reward model. */
+export const problemSchema = z
+  .object({
+    id: z.string().min(1),
+    prompt: z.string(),
+    entryPoint: z.string(),
+    language: languageSchema.default("python"),
+    /** Ground-truth tests, hidden from rewards. */
+    tests: z.array(unitTestSchema).optional(),
+    /** A reference solution (the full program), where the benchmark has one. */
+    canonicalSolution: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+/** A programming problem (input type: `language` may be left out and defaults to python). */
+export type ProblemInput = z.input<typeof problemSchema>;
+/** A programming problem. */
+export type Problem = z.infer<typeof problemSchema>;
+
+/** One candidate solution: the whole program text to execute. */
+export const candidateSchema = z
+  .object({
+    /** Content id of `code`: samples with the same code share it. */
+    id: z.string().min(1),
+    problemId: z.string().min(1),
+    code: z.string(),
+    source: sourceSchema.optional(),
+  })
+  .strict();
+/** One candidate solution. */
+export type Candidate = z.infer<typeof candidateSchema>;
+
+/** Resource limits of one execution; `timeMs` applies to each test. */
+export const executionLimitsSchema = z
+  .object({
+    timeMs: z.number().int().min(1).max(600_000),
+    memoryMb: z.number().int().min(16).max(65_536),
+    outputBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 * 1024),
+  })
+  .strict();
+/** Resource limits of one execution. */
+export type ExecutionLimits = z.infer<typeof executionLimitsSchema>;
+
+/** Limits used when a caller gives none: 1 s a test, 1 GiB, 64 KiB of captured output. */
+export const defaultExecutionLimits: ExecutionLimits = {
+  timeMs: 1000,
+  memoryMb: 1024,
+  outputBytes: 65_536,
+};
+
+/** A candidate with the tests to run against it. */
+export const executionRequestSchema = z
+  .object({
+    candidate: candidateSchema,
+    tests: z.array(unitTestSchema),
+    limits: executionLimitsSchema,
+  })
+  .strict();
+/** A candidate with the tests to run against it. */
+export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
+
+/** The outcome kinds of running one test against one candidate. */
+export const verdictStatusSchema = z.enum(["pass", "fail", "error", "timeout", "oom", "tampered"]);
+/** The outcome of running one test against one candidate. */
+export type VerdictStatus = z.infer<typeof verdictStatusSchema>;
+/** Every verdict status, in a fixed order. */
+export const verdictStatuses: readonly VerdictStatus[] = verdictStatusSchema.options;
+
+/** The judgement of one (candidate, test) pair. */
+export const verdictSchema = z
+  .object({
+    candidateId: z.string(),
+    testId: z.string(),
+    status: verdictStatusSchema,
+    /** Wall-clock time of the test, in milliseconds. */
+    wallMs: z.number().nonnegative(),
+    /** CPU time of the test, in milliseconds. */
+    cpuMs: z.number().nonnegative(),
+    /** Exception type for `error` (and `fail`), such as `ZeroDivisionError`. */
+    errorType: z.string().optional(),
+    /** A bounded message or log excerpt. */
+    message: z.string().optional(),
+    /** Per-method statuses of a `unittest` test. */
+    methods: z
+      .array(z.object({ name: z.string(), status: verdictStatusSchema }).strict())
+      .optional(),
+    /** The computed value of a `call` test run without an expected value. */
+    value: z.unknown().optional(),
+    /** True when the verdict came from the cache rather than a fresh execution. */
+    cached: z.boolean().optional(),
+  })
+  .strict();
+/** The judgement of one (candidate, test) pair. */
+export type Verdict = z.infer<typeof verdictSchema>;

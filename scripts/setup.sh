@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on a Debian machine: Node 24 + pnpm (project-local when the
+# system Node is older), the Debian packages the executor and tests use, dependencies, and a build.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+ensure_toolchain
+ensure_debian_packages python3:python3
+cd "$CODERM_ROOT"
+log "installing dependencies (pnpm $(pnpm --version), node $(node --version))"
+if [ -n "${CI:-}" ]; then
+  pnpm install --frozen-lockfile --reporter=append-only >&2
+else
+  pnpm install --prefer-offline --reporter=append-only >&2
+fi
+log "building"
+pnpm turbo run build --output-logs=errors-only >&2
+git -C "$CODERM_ROOT" rev-parse HEAD >"$CODERM_TOOLS/.setup-stamp" 2>/dev/null || date >"$CODERM_TOOLS/.setup-stamp"

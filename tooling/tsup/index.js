@@ -1,0 +1,23 @@
+// @ts-check
+import { defineConfig } from "tsup";
+
+/**
+ * Builds `src/index.ts` (and any extra entries) to ESM in `dist/` with declarations.
+ *
+ * @param {{ entry?: string[] }} [options]
+ */
+export function defineLibraryConfig(options = {}) {
+  return defineConfig({
+    entry: options.entry ?? ["src/index.ts"],
+    format: ["esm"],
+    target: "node24",
+    platform: "node",
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    splitting: false,
+    treeshake: true,
+  });
+}
+
+export default defineLibraryConfig();
