@@ -17,6 +17,8 @@ export function defineLibraryConfig(options = {}) {
     clean: true,
     splitting: false,
     treeshake: true,
+    // Keep `node:` prefixes: some builtins (node:sqlite) exist only under the prefixed name.
+    removeNodeProtocol: false,
   });
 }
 

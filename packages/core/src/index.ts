@@ -63,6 +63,7 @@ export {
   verdictStatusSchema,
 } from "./model.js";
 export { PassMatrix, type PassMatrixData, passMatrixSchema } from "./pass-matrix.js";
+export { type PythonRuntime, resolvePython, runPython } from "./python.js";
 export { createRandom, type Random } from "./random.js";
 export {
   average,

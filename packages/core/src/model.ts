@@ -167,8 +167,10 @@ export const verdictSchema = z
     cpuMs: z.number().nonnegative(),
     /** Exception type for `error` (and `fail`), such as `ZeroDivisionError`. */
     errorType: z.string().optional(),
-    /** A bounded message or log excerpt. */
+    /** A bounded message, such as the exception's text. */
     message: z.string().optional(),
+    /** The candidate's captured standard output and error, bounded by the output limit. */
+    output: z.string().optional(),
     /** Per-method statuses of a `unittest` test. */
     methods: z
       .array(z.object({ name: z.string(), status: verdictStatusSchema }).strict())
