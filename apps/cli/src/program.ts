@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerDatasetsCommand } from "./commands/datasets.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
 
@@ -16,6 +17,7 @@ export function createProgram(context: CommandContext): Command {
       writeErr: (text) => output.stderr.write(text),
     });
   registerDatasetsCommand(program, context);
+  registerEvalCommand(program, context);
   exitOverrideEverywhere(program);
   return program;
 }

@@ -85,7 +85,7 @@ export function createProgress(options: ProgressOptions): Progress {
     finish() {
       if (!shown && performance.now() - started < delayMs) return;
       if (interactive) stream.write(`\r\x1b[2K${render()}\n`);
-      else draw(true);
+      else if (lastDecile < 10 || total === 0) draw(true);
     },
   };
 }

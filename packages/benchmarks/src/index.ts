@@ -24,4 +24,14 @@ export {
   getDataset,
 } from "./datasets.js";
 export { type CallTest, type ComputeExpectedOutputs, withExpectedOutputs } from "./evalplus.js";
+export {
+  expectedOutputsFromExecutor,
+  type JudgedSample,
+  type JudgeOptions,
+  judgeSamples,
+  passAtKPercent,
+  readSamples,
+  type Sample,
+  sampleRecordSchema,
+} from "./judge.js";
 export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";

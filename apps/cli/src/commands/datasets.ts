@@ -7,7 +7,7 @@ import {
   loadSampleSet,
   resolveDatasetFile,
 } from "@coderm/benchmarks";
-import { CodermError } from "@coderm/core";
+import { CodermError, writeJsonl } from "@coderm/core";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { positiveInteger } from "../options.js";
@@ -81,6 +81,8 @@ export function registerDatasetsCommand(program: Command, context: CommandContex
       report(context, checks, options.json === true);
     });
 
+  registerExport(command, context);
+
   command
     .command("show")
     .description(
@@ -109,6 +111,75 @@ export function registerDatasetsCommand(program: Command, context: CommandContex
         ]),
       );
     });
+}
+
+/** Registers `coderm datasets export`. */
+function registerExport(command: Command, context: CommandContext): void {
+  command
+    .command("export")
+    .description(
+      "Write a sample set's solutions ({task_id, solution}, the shape `coderm eval` reads) and tests ({task_id, kind, test}).",
+    )
+    .argument("<name>", "sample set name (see `coderm datasets list`)")
+    .option(
+      "--solutions <file>",
+      "JSONL file for the solution samples, one a line (duplicates kept)",
+    )
+    .option(
+      "--tests <file>",
+      "JSONL file for the post-processed tests, one a line (duplicates kept)",
+    )
+    .option(
+      "--tests-per-sample <n>",
+      "tests kept from each test sample (CodeT keeps 5)",
+      positiveInteger,
+      5,
+    )
+    .option("--json", "print JSON")
+    .action(
+      async (
+        name: string,
+        options: { solutions?: string; tests?: string; testsPerSample: number; json?: boolean },
+      ) => {
+        if (options.solutions === undefined && options.tests === undefined) {
+          throw new CodermError(
+            "invalid-input",
+            "nothing to export: give --solutions FILE and/or --tests FILE",
+          );
+        }
+        const set = await loadSampleSet(name, { testsPerSample: options.testsPerSample });
+        const written: Record<string, number> = {};
+        if (options.solutions !== undefined) {
+          written.solutions = await writeJsonl(
+            options.solutions,
+            set.candidates.map((candidate) => ({
+              task_id: candidate.problemId,
+              solution: candidate.code,
+            })),
+          );
+        }
+        if (options.tests !== undefined) {
+          written.tests = await writeJsonl(
+            options.tests,
+            set.tests.map((test) => ({
+              task_id: test.problemId,
+              kind: test.kind,
+              test: "code" in test ? test.code : "",
+            })),
+          );
+        }
+        if (options.json) printJson(context.output, { dataset: name, ...written });
+        else
+          printTable(
+            context.output,
+            ["file", "lines"],
+            Object.entries(written).map(([kind, lines]) => [
+              options[kind as "solutions" | "tests"],
+              lines,
+            ]),
+          );
+      },
+    );
 }
 
 function selectDatasets(names: readonly string[]): Dataset[] {

@@ -1,0 +1,198 @@
+import {
+  CodermError,
+  contentId,
+  type ExecutionLimits,
+  type ExecutionRequest,
+  type Executor,
+  type Problem,
+  passAtK,
+  readJsonl,
+  type UnitTest,
+  type Verdict,
+} from "@coderm/core";
+import { z } from "zod";
+import type { CallTest, ComputeExpectedOutputs } from "./evalplus.js";
+
+/** One program to judge against a problem's ground truth. */
+export interface Sample {
+  /** Position in the input, from 0. */
+  index: number;
+  taskId: string;
+  /** The whole program: a `solution`, or the problem's prompt followed by a `completion`. */
+  program: string;
+}
+
+/** The line shape evalplus users know: a task id with a full `solution` or a `completion`. */
+export const sampleRecordSchema = z
+  .object({
+    task_id: z.union([z.string().min(1), z.number().int()]),
+    solution: z.string().optional(),
+    completion: z.string().optional(),
+  })
+  .refine((record) => record.solution !== undefined || record.completion !== undefined, {
+    message:
+      "a sample needs a `solution` (the whole program) or a `completion` (appended to the prompt)",
+    path: ["solution"],
+  });
+
+/**
+ * Reads a samples JSONL file (plain or gzipped). A line whose task is not among `problems`, or
+ * that is malformed, is an error naming the file and line; with `onError` it is reported there and
+ * skipped instead.
+ */
+export async function* readSamples(
+  path: string,
+  problems: ReadonlyMap<string, Problem>,
+  onError?: (error: CodermError) => void,
+): AsyncGenerator<Sample> {
+  let index = 0;
+  for await (const { value, line } of readJsonl(path, {
+    schema: sampleRecordSchema,
+    ...(onError ? { onError } : {}),
+  })) {
+    const taskId = String(value.task_id);
+    const problem = problems.get(taskId) ?? problems.get(`Mbpp/${taskId}`);
+    if (problem === undefined) {
+      const error = new CodermError("invalid-input", `unknown task id "${taskId}"`, {
+        file: path,
+        line,
+        field: "task_id",
+      });
+      if (onError === undefined) throw error;
+      onError(error);
+      continue;
+    }
+    const program = value.solution ?? problem.prompt + value.completion!;
+    yield { index: index++, taskId: problem.id, program };
+  }
+}
+
+/** A judged sample: passed when every ground-truth test passed. */
+export interface JudgedSample extends Sample {
+  passed: boolean;
+  /** One verdict per ground-truth test, in the problem's test order. */
+  verdicts: Verdict[];
+}
+
+/** Options of {@link judgeSamples}. */
+export interface JudgeOptions {
+  problems: ReadonlyMap<string, Problem>;
+  executor: Executor;
+  limits: ExecutionLimits;
+  signal?: AbortSignal;
+  /** Called with the number of verdicts still expected, then as verdicts arrive. */
+  onProgress?: (event: { total: number } | { done: number }) => void;
+}
+
+/**
+ * Runs every sample against its problem's ground-truth tests through the executor (identical
+ * programs of a problem run once) and yields the judged samples in input order.
+ */
+export async function* judgeSamples(
+  samples: AsyncIterable<Sample> | Iterable<Sample>,
+  options: JudgeOptions,
+): AsyncGenerator<JudgedSample> {
+  const all: Sample[] = [];
+  for await (const sample of samples) all.push(sample);
+  const requests = new Map<string, ExecutionRequest>();
+  for (const sample of all) {
+    const problem = options.problems.get(sample.taskId)!;
+    const candidate = {
+      id: contentId(`${problem.id}\n${sample.program}`),
+      problemId: problem.id,
+      code: sample.program,
+    };
+    if (!requests.has(candidate.id))
+      requests.set(candidate.id, { candidate, tests: problem.tests ?? [], limits: options.limits });
+  }
+  options.onProgress?.({
+    total: [...requests.values()].reduce((sum, request) => sum + request.tests.length, 0),
+  });
+  const verdicts = new Map<string, Map<string, Verdict>>();
+  for await (const verdict of options.executor.execute(
+    requests.values(),
+    options.signal ? { signal: options.signal } : {},
+  )) {
+    let byTest = verdicts.get(verdict.candidateId);
+    if (byTest === undefined) verdicts.set(verdict.candidateId, (byTest = new Map()));
+    byTest.set(verdict.testId, verdict);
+    options.onProgress?.({ done: 1 });
+  }
+  for (const sample of all) {
+    const problem = options.problems.get(sample.taskId)!;
+    const byTest = verdicts.get(contentId(`${problem.id}\n${sample.program}`));
+    const ordered = (problem.tests ?? []).map((test) => byTest!.get(test.id)!);
+    yield {
+      ...sample,
+      passed: ordered.length > 0 && ordered.every((verdict) => verdict.status === "pass"),
+      verdicts: ordered,
+    };
+  }
+}
+
+/**
+ * pass@k in percent for every k in `ks` that every problem's sample count allows (evalplus's
+ * rule), from judged samples; problems without samples count as zero.
+ */
+export function passAtKPercent(
+  judged: Iterable<{ taskId: string; passed: boolean }>,
+  problemIds: Iterable<string>,
+  ks: readonly number[] = [1, 10, 100],
+): Record<string, number> {
+  const counts = new Map<string, { n: number; c: number }>();
+  for (const id of problemIds) counts.set(id, { n: 0, c: 0 });
+  for (const { taskId, passed } of judged) {
+    const count = counts.get(taskId)!;
+    count.n += 1;
+    if (passed) count.c += 1;
+  }
+  const problems = [...counts.values()];
+  const result: Record<string, number> = {};
+  for (const k of ks) {
+    if (problems.length === 0 || problems.some(({ n }) => n < k)) continue;
+    result[`pass@${k}`] =
+      (100 * problems.reduce((sum, { n, c }) => sum + passAtK(n, c, k), 0)) / problems.length;
+  }
+  return result;
+}
+
+/**
+ * A {@link ComputeExpectedOutputs} that runs each problem's canonical solution through the
+ * executor in output mode (call tests without `expected` return the value). A canonical solution
+ * that fails on an input is an error naming the problem and the test.
+ */
+export function expectedOutputsFromExecutor(
+  executor: Executor,
+  limits: ExecutionLimits,
+): ComputeExpectedOutputs {
+  return async (problem: Problem, tests: readonly CallTest[]) => {
+    if (problem.canonicalSolution === undefined) {
+      throw new CodermError(
+        "invalid-input",
+        "the problem has no canonical solution to compute expected outputs from",
+        { item: problem.id },
+      );
+    }
+    const candidate = {
+      id: contentId(problem.canonicalSolution),
+      problemId: problem.id,
+      code: problem.canonicalSolution,
+    };
+    const values = new Map<string, unknown>();
+    for await (const verdict of executor.execute([
+      { candidate, tests: tests as UnitTest[], limits },
+    ])) {
+      if (verdict.status !== "pass" || verdict.value === undefined) {
+        throw new CodermError(
+          "internal",
+          `the canonical solution gave ${verdict.status} (${verdict.errorType ?? ""} ${verdict.message ?? ""})`.trim(),
+          {
+            item: `${problem.id} test ${verdict.testId}`,
+          },
+        );
+      }
+      values.set(verdict.testId, verdict.value);
+    }
+    return tests.map((test) => values.get(test.id));
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Benchmark: every unique solution of CodeT's HumanEval CodeGen-Mono-16B set against its
+ * post-processed tests (0.1 s a test, CodeT's limit) plus the HumanEval ground truth, first with a
+ * cold verdict cache, then again from the warm cache. Prints figures; asserts nothing.
+ *
+ *   CODERM_DATA_DIR=../shared/data pnpm --filter @coderm/executor bench [-- --workers N]
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadProblems, loadSampleSet } from "@coderm/benchmarks";
+import { contentId, type ExecutionRequest, type VerdictStatus } from "@coderm/core";
+import { createLocalExecutor, createSqliteVerdictCache } from "@coderm/executor";
+
+const { values } = parseArgs({
+  options: { workers: { type: "string" }, json: { type: "boolean" } },
+});
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+
+const set = await loadSampleSet("codet-humaneval-codegen16b");
+const groundTruth = new Map(
+  (await loadProblems("humaneval")).map((problem) => [problem.id, problem.tests ?? []]),
+);
+const testLimits = { timeMs: 100, memoryMb: 1024, outputBytes: 4096 };
+// CodeT judges the ground truth under the same 0.1 s limit (its main.py passes --timeout to both).
+const truthLimits = testLimits;
+
+function requests(): ExecutionRequest[] {
+  const testsByProblem = new Map<string, Map<string, (typeof set.tests)[number]>>();
+  for (const test of set.tests) {
+    const unique = testsByProblem.get(test.problemId) ?? new Map();
+    unique.set(test.id, test);
+    testsByProblem.set(test.problemId, unique);
+  }
+  const seen = new Set<string>();
+  const result: ExecutionRequest[] = [];
+  for (const candidate of set.candidates) {
+    const key = contentId(candidate.code);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push({
+      candidate,
+      tests: [...(testsByProblem.get(candidate.problemId)?.values() ?? [])],
+      limits: testLimits,
+    });
+    result.push({
+      candidate,
+      tests: groundTruth.get(candidate.problemId) ?? [],
+      limits: truthLimits,
+    });
+  }
+  return result;
+}
+
+async function workerPeakRssMb(): Promise<number> {
+  const { readdir } = await import("node:fs/promises");
+  let total = 0;
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      if (!status.includes(`PPid:\t${process.pid}\n`)) continue;
+      total += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {}
+  }
+  return total;
+}
+
+async function run(cacheDir: string) {
+  const executor = createLocalExecutor({
+    cache: createSqliteVerdictCache({ path: join(cacheDir, "verdicts.sqlite") }),
+    ...(workers ? { workers } : {}),
+  });
+  await executor.start();
+  const batch = requests();
+  const counts: Partial<Record<VerdictStatus, number>> = {};
+  let timeoutMs = 0;
+  let verdicts = 0;
+  const started = performance.now();
+  for await (const verdict of executor.execute(batch)) {
+    verdicts += 1;
+    counts[verdict.status] = (counts[verdict.status] ?? 0) + 1;
+    if (verdict.status === "timeout" && !verdict.cached) timeoutMs += verdict.wallMs;
+  }
+  const wallS = (performance.now() - started) / 1000;
+  const workerRss = await workerPeakRssMb();
+  const stats = executor.stats;
+  await executor.close();
+  return {
+    requests: batch.length,
+    verdicts,
+    executed: stats.executed,
+    cached: stats.cached,
+    deduplicated: stats.deduplicated,
+    wallS: Number(wallS.toFixed(2)),
+    executionsPerS: Math.round(stats.executed / wallS),
+    byStatus: counts,
+    timeoutS: Number((timeoutMs / 1000).toFixed(1)),
+    nodePeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    workersPeakRssMb: Math.round(workerRss),
+  };
+}
+
+const cacheDir = await mkdtemp(join(tmpdir(), "coderm-bench-"));
+try {
+  const workerCount = workers ?? (await import("node:os")).availableParallelism();
+  const cold = await run(cacheDir);
+  const warm = await run(cacheDir);
+  const report = {
+    machine: `${(await import("node:os")).cpus()[0]?.model} x${(await import("node:os")).availableParallelism()}`,
+    workers: workerCount,
+    uniqueCandidates: new Set(set.candidates.map((candidate) => contentId(candidate.code))).size,
+    cold,
+    timeoutFloorS: Number((cold.timeoutS / workerCount).toFixed(1)),
+    warm,
+    codetReferenceS: 536,
+    speedupVsCodet: Number((536 / cold.wallS).toFixed(2)),
+  };
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(
+      `CodeT HumanEval CodeGen-16B set, ${report.uniqueCandidates} unique candidates, ${workerCount} workers (${report.machine})`,
+    );
+    for (const [name, result] of [
+      ["cold", cold],
+      ["warm", warm],
+    ] as const) {
+      console.log(
+        `${name.padEnd(5)} wall ${result.wallS.toFixed(2)} s  executed ${result.executed}  cached ${result.cached}  deduplicated ${result.deduplicated}  ` +
+          `${result.executionsPerS}/s  node peak ${result.nodePeakRssMb} MB  workers peak ${result.workersPeakRssMb} MB`,
+      );
+      console.log(`      verdicts ${JSON.stringify(result.byStatus)}`);
+    }
+    console.log(
+      `timeouts: ${cold.timeoutS} s of worker time -> floor ${report.timeoutFloorS} s with ${workerCount} workers`,
+    );
+    console.log(`CodeT's own pipeline: 536 s -> ${report.speedupVsCodet}x faster`);
+  }
+} finally {
+  await rm(cacheDir, { recursive: true, force: true });
+}

@@ -1,0 +1,400 @@
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import {
+  CodermError,
+  candidateSchema,
+  contentId,
+  type ExecuteOptions,
+  type ExecutionRequest,
+  type Executor,
+  type ExecutorCapabilities,
+  executionLimitsSchema,
+  jsonContentId,
+  resolvePython,
+  sha256,
+  type UnitTest,
+  unitTestSchema,
+  type Verdict,
+  type VerdictStatus,
+  verdictStatuses,
+} from "@coderm/core";
+import { AsyncQueue } from "./async-queue.js";
+import { ProgramKeys } from "./program-keys.js";
+import {
+  type CachedVerdict,
+  createSqliteVerdictCache,
+  type VerdictCache,
+} from "./verdict-cache.js";
+import type { HarnessResult } from "./worker.js";
+import { type HarnessLimits, type HarnessTest, type JobHandle, WorkerPool } from "./worker-pool.js";
+
+/** Isolation levels of the local executor. */
+export type SandboxLevel = "process";
+
+/** Settings of {@link createLocalExecutor}. */
+export interface LocalExecutorSettings {
+  /** Worker processes; one per core by default. */
+  workers?: number;
+  /** Python interpreter command; default `CODERM_PYTHON`, else `python3` resolved to its real executable. */
+  python?: string;
+  /** Isolation level; `process` (rlimits, scrubbed environment, private temp dir) by default. */
+  sandbox?: SandboxLevel;
+  /** A verdict cache, or false for none; default: the SQLite store under the cache directory. */
+  cache?: VerdictCache | false;
+  /** Grace past a test's deadline before a silent worker is killed (2000 ms). */
+  watchdogGraceMs?: number;
+  /**
+   * How candidates count as identical: `syntax-tree` (default) when they parse to the same tree,
+   * whatever their formatting and comments; `text` when their normalized text is equal.
+   */
+  deduplicate?: "syntax-tree" | "text";
+}
+
+/** Counts of what an executor did since it was created. */
+export interface ExecutorStats {
+  /** (candidate, test) pairs executed. */
+  executed: number;
+  /** Pairs answered from the verdict cache. */
+  cached: number;
+  /** Pairs answered by an identical pair of the same run. */
+  deduplicated: number;
+  /** Verdicts delivered, by status. */
+  byStatus: Record<VerdictStatus, number>;
+}
+
+/** The local Python executor: an {@link Executor} with a warm worker pool on this machine. */
+export interface LocalExecutor extends Executor {
+  /** Starts the workers now (otherwise the first `execute` does); rejects when they cannot start. */
+  start(): Promise<void>;
+  readonly stats: ExecutorStats;
+}
+
+const harnessPath = fileURLToPath(new URL("./harness/harness.py", import.meta.url));
+
+const capabilities: ExecutorCapabilities = {
+  languages: ["python"],
+  testKinds: ["assert", "unittest", "check", "call", "stdio"],
+  sandboxLevels: ["process"],
+};
+
+interface Waiter {
+  candidateId: string;
+  testId: string;
+  queue: AsyncQueue<Verdict>;
+  settle: () => void;
+}
+
+/**
+ * Creates the local Python executor. Identical (candidate, test, limits) pairs run once, verdicts
+ * persist in the cache across runs, and results stream back as they finish.
+ */
+export function createLocalExecutor(settings: LocalExecutorSettings = {}): LocalExecutor {
+  const sandbox = settings.sandbox ?? "process";
+  if (!capabilities.sandboxLevels.includes(sandbox)) {
+    throw new CodermError(
+      "unsupported",
+      `sandbox level "${sandbox}" is not available in the local executor (levels: ${capabilities.sandboxLevels.join(", ")})`,
+      {
+        field: "sandbox",
+      },
+    );
+  }
+  const stats: ExecutorStats = {
+    executed: 0,
+    cached: 0,
+    deduplicated: 0,
+    byStatus: Object.fromEntries(verdictStatuses.map((status) => [status, 0])) as Record<
+      VerdictStatus,
+      number
+    >,
+  };
+  let cache: VerdictCache | undefined;
+  let pool: WorkerPool | undefined;
+  let programKeys: ProgramKeys | undefined;
+  let starting: Promise<void> | undefined;
+  let closed = false;
+  const inFlight = new Map<string, Waiter[]>();
+  // Tests are usually shared by many requests (every candidate of a problem), so their harness
+  // form and content key are computed once per test object.
+  const testForms = new WeakMap<UnitTest, { test: HarnessTest; key: string }>();
+  const harnessForm = (test: UnitTest) => {
+    let form = testForms.get(test);
+    if (form === undefined) {
+      const harnessTest = toHarnessTest(test);
+      form = { test: harnessTest, key: jsonContentId(harnessTest) };
+      testForms.set(test, form);
+    }
+    return form;
+  };
+
+  const start = () => {
+    starting ??= (async () => {
+      const { executable } = await resolvePython(settings.python);
+      const workers = settings.workers ?? availableParallelism();
+      if (!(Number.isInteger(workers) && workers >= 1)) {
+        throw new CodermError(
+          "invalid-input",
+          `workers must be a whole number of at least 1, got ${workers}`,
+          { field: "workers" },
+        );
+      }
+      pool = new WorkerPool({
+        size: workers,
+        launch: { python: executable, harnessPath },
+        ...(settings.watchdogGraceMs === undefined
+          ? {}
+          : { watchdogGraceMs: settings.watchdogGraceMs }),
+      });
+      await pool.start();
+      if ((settings.deduplicate ?? "syntax-tree") === "syntax-tree")
+        programKeys = new ProgramKeys(executable);
+      cache = settings.cache === false ? undefined : (settings.cache ?? createSqliteVerdictCache());
+    })();
+    return starting;
+  };
+
+  const deliver = (waiter: Waiter, verdict: CachedVerdict, cached: boolean) => {
+    stats.byStatus[verdict.status] += 1;
+    waiter.queue.push({
+      ...verdict,
+      candidateId: waiter.candidateId,
+      testId: waiter.testId,
+      ...(cached ? { cached: true } : {}),
+    });
+    waiter.settle();
+  };
+
+  return {
+    name: "local",
+    capabilities,
+    stats,
+    start,
+    execute(requests, options: ExecuteOptions = {}) {
+      if (closed) throw new CodermError("unavailable", "the executor is closed");
+      const queue = new AsyncQueue<Verdict>();
+      const handles = new Set<JobHandle>();
+      let outstanding = 1;
+      const settle = () => {
+        outstanding -= 1;
+        if (outstanding === 0) queue.end();
+      };
+      const abort = () => {
+        const reason = new CodermError("cancelled", "execution was cancelled");
+        for (const handle of handles) handle.cancel(reason);
+        queue.end(reason);
+      };
+      options.signal?.addEventListener("abort", abort, { once: true });
+
+      (async () => {
+        await start();
+        const context = sha256(
+          JSON.stringify([pool!.versions.harness, pool!.versions.python, sandbox]),
+        );
+        const submit = (request: ExecutionRequest, treeKey: string | null) => {
+          const limits: HarnessLimits = { ...request.limits };
+          const limitsContext = sha256(
+            `${context}:${request.limits.timeMs}:${request.limits.memoryMb}:${request.limits.outputBytes}`,
+          );
+          const candidateKey =
+            treeKey === null ? contentId(request.candidate.code) : sha256(`syntax-tree:${treeKey}`);
+          const stored =
+            cache?.lookup(limitsContext, candidateKey) ?? new Map<string, CachedVerdict>();
+          const missing: { test: HarnessTest; key: string }[] = [];
+          for (const test of request.tests) {
+            const { test: harnessTest, key: testKey } = harnessForm(test);
+            outstanding += 1;
+            const waiter: Waiter = {
+              candidateId: request.candidate.id,
+              testId: test.id,
+              queue,
+              settle,
+            };
+            const hit = stored.get(testKey);
+            if (hit !== undefined) {
+              stats.cached += 1;
+              deliver(waiter, hit, true);
+              continue;
+            }
+            const pairKey = `${limitsContext}:${candidateKey}:${testKey}`;
+            const waiting = inFlight.get(pairKey);
+            if (waiting !== undefined) {
+              stats.deduplicated += 1;
+              waiting.push(waiter);
+              continue;
+            }
+            inFlight.set(pairKey, [waiter]);
+            missing.push({ test: harnessTest, key: testKey });
+          }
+          if (missing.length === 0) return;
+          const handle = pool!.submit({
+            program: request.candidate.code,
+            tests: missing.map((entry) => entry.test),
+            limits,
+            onResult: (result) => {
+              const { key } = missing[result.index]!;
+              const verdict = toVerdict(result);
+              stats.executed += 1;
+              cache?.put(limitsContext, candidateKey, key, verdict);
+              const pairKey = `${limitsContext}:${candidateKey}:${key}`;
+              const waiters = inFlight.get(pairKey) ?? [];
+              inFlight.delete(pairKey);
+              for (const waiter of waiters) deliver(waiter, verdict, false);
+            },
+            onEnd: (error) => {
+              handles.delete(handle);
+              if (error !== undefined) queue.end(error);
+            },
+          });
+          handles.add(handle);
+        };
+        let index = 0;
+        for await (const batch of batches(requests, 256)) {
+          if (options.signal?.aborted) return;
+          const checked = batch.map((raw) => checkRequest(raw, index++));
+          const treeKeys =
+            (await programKeys?.keys(checked.map((request) => request.candidate.code))) ?? [];
+          for (const [position, request] of checked.entries())
+            submit(request, treeKeys[position] ?? null);
+        }
+        settle();
+      })().catch((error: unknown) => queue.end(error));
+
+      return (async function* () {
+        try {
+          yield* queue;
+        } finally {
+          options.signal?.removeEventListener("abort", abort);
+          cache?.flush();
+        }
+      })();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await starting?.catch(() => {});
+      await pool?.close();
+      programKeys?.close();
+      cache?.close();
+    },
+  };
+}
+
+/** Groups an iterable's items into arrays of at most `size`. */
+async function* batches<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  size: number,
+): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+const checkedTests = new WeakSet<object>();
+
+/**
+ * Validates a request in place (tests are checked once per test object, since many requests share
+ * them) and returns it; a bad request is a typed error naming the request and the field.
+ */
+function checkRequest(raw: ExecutionRequest, index: number): ExecutionRequest {
+  const item = typeof raw?.candidate?.id === "string" ? raw.candidate.id : `#${index}`;
+  const fail = (field: string, message: string, cause?: unknown): never => {
+    throw new CodermError("invalid-input", `bad execution request: ${message}`, {
+      item,
+      field,
+      cause,
+    });
+  };
+  if (typeof raw !== "object" || raw === null) fail("", "expected an object");
+  const candidate = candidateSchema.safeParse(raw.candidate);
+  if (!candidate.success)
+    fail(
+      ["candidate", ...candidate.error.issues[0]!.path].join("."),
+      candidate.error.issues[0]!.message,
+      candidate.error,
+    );
+  if (!raw.candidate.code.isWellFormed())
+    fail("candidate.code", "the code is not valid Unicode (lone surrogates)");
+  const limits = executionLimitsSchema.safeParse(raw.limits);
+  if (!limits.success)
+    fail(
+      ["limits", ...limits.error.issues[0]!.path].join("."),
+      limits.error.issues[0]!.message,
+      limits.error,
+    );
+  if (!Array.isArray(raw.tests)) fail("tests", "expected an array of tests");
+  raw.tests.forEach((test, position) => {
+    if (typeof test === "object" && test !== null && checkedTests.has(test)) return;
+    const parsed = unitTestSchema.safeParse(test);
+    if (!parsed.success) {
+      fail(
+        [`tests[${position}]`, ...parsed.error.issues[0]!.path].join("."),
+        parsed.error.issues[0]!.message,
+        parsed.error,
+      );
+    }
+    for (const field of ["code", "stdin", "expectedStdout"] as const) {
+      const text = (test as Record<string, unknown>)[field];
+      if (typeof text === "string" && !text.isWellFormed())
+        fail(`tests[${position}].${field}`, "not valid Unicode (lone surrogates)");
+    }
+    checkedTests.add(test);
+  });
+  return raw;
+}
+
+/** The harness's form of a test (also what its cache key hashes). */
+export function toHarnessTest(test: UnitTest): HarnessTest {
+  switch (test.kind) {
+    case "assert":
+    case "unittest":
+      return { kind: test.kind, code: test.code };
+    case "check":
+      return { kind: "check", code: test.code, entryPoint: test.entryPoint };
+    case "call": {
+      const harnessTest: HarnessTest = {
+        kind: "call",
+        entryPoint: test.entryPoint,
+        args: test.args,
+      };
+      if (test.expected !== undefined) harnessTest.expected = test.expected;
+      if (test.atol !== undefined && test.atol !== 0) harnessTest.atol = test.atol;
+      return harnessTest;
+    }
+    case "stdio":
+      return { kind: "stdio", stdin: test.stdin, expectedStdout: test.expectedStdout };
+  }
+}
+
+function toVerdict(result: HarnessResult): CachedVerdict {
+  const verdict: CachedVerdict = {
+    status: result.status,
+    wallMs: result.wallMs,
+    cpuMs: result.cpuMs,
+  };
+  if (result.errorType !== undefined) verdict.errorType = result.errorType;
+  if (result.message !== undefined) verdict.message = result.message;
+  const output = (result.output ?? "") + (result.stderr ?? "");
+  if (output !== "") verdict.output = output;
+  if (result.methods !== undefined)
+    verdict.methods = result.methods.map(({ name, status }) => ({ name, status }));
+  if (result.value !== undefined) verdict.value = decodeHarnessValue(result.value);
+  return verdict;
+}
+
+/** Turns the harness's `{"$int": "..."}` tags into bigints; other tags stay as they are. */
+function decodeHarnessValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeHarnessValue);
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === "$int" && typeof entries[0]![1] === "string")
+      return BigInt(entries[0]![1]);
+    return Object.fromEntries(entries.map(([key, field]) => [key, decodeHarnessValue(field)]));
+  }
+  return value;
+}

@@ -1,0 +1,163 @@
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import {
+  CodermError,
+  parseJson,
+  stringifyJson,
+  type Verdict,
+  type VerdictStatus,
+  verdictStatuses,
+} from "@coderm/core";
+
+/** What the cache keeps of a verdict: everything but the ids of the pair. */
+export type CachedVerdict = Omit<Verdict, "candidateId" | "testId" | "cached">;
+
+/**
+ * Verdicts kept across runs, keyed by an execution context (harness version, runtime, sandbox,
+ * limits), a candidate's content key and a test's content key.
+ */
+export interface VerdictCache {
+  /** Every cached verdict of a candidate in a context, by test key. */
+  lookup(context: string, candidate: string): Map<string, CachedVerdict>;
+  /** Stores a verdict; it is durable after the next flush (at most `flushIntervalMs` later). */
+  put(context: string, candidate: string, test: string, verdict: CachedVerdict): void;
+  /** Writes pending verdicts now. */
+  flush(): void;
+  /** Flushes and closes the store. */
+  close(): void;
+}
+
+/** Settings of {@link createSqliteVerdictCache}. */
+export interface SqliteVerdictCacheSettings {
+  /** Database file; default `$CODERM_CACHE_DIR/verdicts.sqlite`, else under the XDG cache dir. */
+  path?: string;
+  /** How long verdicts may wait in memory before they are written (200 ms by default). */
+  flushIntervalMs?: number;
+}
+
+const statusCode = new Map<VerdictStatus, number>(
+  verdictStatuses.map((status, index) => [status, index]),
+);
+
+/** The default location of coderm's caches: `CODERM_CACHE_DIR`, else `$XDG_CACHE_HOME/coderm`. */
+export function defaultCacheDir(): string {
+  if (process.env.CODERM_CACHE_DIR) return process.env.CODERM_CACHE_DIR;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "coderm");
+}
+
+type ChunkEntry = [
+  test: string,
+  status: number,
+  wallMs: number,
+  cpuMs: number,
+  detail?: Record<string, unknown>,
+];
+
+/**
+ * A verdict cache in an embedded SQLite file (`node:sqlite`) in WAL mode. Verdicts are written in
+ * batched transactions as one row per (context, candidate) per flush, holding that candidate's new
+ * verdicts, so a run of 600,000 pairs writes a few tens of thousands of rows. A run killed at any
+ * point (even SIGKILL) leaves a consistent store holding every verdict flushed before the kill.
+ */
+export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = {}): VerdictCache {
+  const path = settings.path ?? join(defaultCacheDir(), "verdicts.sqlite");
+  let database: DatabaseSync;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    database = new DatabaseSync(path);
+    database.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS verdict_chunks (
+        context BLOB NOT NULL,
+        candidate BLOB NOT NULL,
+        verdicts TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS verdict_chunks_by_candidate ON verdict_chunks (context, candidate);
+    `);
+  } catch (cause) {
+    throw new CodermError(
+      "io-error",
+      `cannot open the verdict cache (${(cause as Error).message}); set CODERM_CACHE_DIR or pass --no-cache`,
+      { file: path, cause },
+    );
+  }
+  const select: StatementSync = database.prepare(
+    "SELECT verdicts FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
+  );
+  const insert: StatementSync = database.prepare("INSERT INTO verdict_chunks VALUES (?, ?, ?)");
+  const flushIntervalMs = settings.flushIntervalMs ?? 200;
+  let pending = new Map<string, { context: string; candidate: string; entries: ChunkEntry[] }>();
+  let pendingCount = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (pending.size === 0) return;
+    const chunks = pending;
+    pending = new Map();
+    pendingCount = 0;
+    database.exec("BEGIN");
+    try {
+      for (const { context, candidate, entries } of chunks.values()) {
+        insert.run(key(context), key(candidate), stringifyJson(entries));
+      }
+      database.exec("COMMIT");
+    } catch (cause) {
+      database.exec("ROLLBACK");
+      throw new CodermError(
+        "io-error",
+        `cannot write the verdict cache (${(cause as Error).message})`,
+        {
+          file: path,
+          cause,
+        },
+      );
+    }
+  };
+
+  return {
+    lookup(context, candidate) {
+      const found = new Map<string, CachedVerdict>();
+      for (const row of select.all(key(context), key(candidate)) as { verdicts: string }[]) {
+        for (const [test, status, wallMs, cpuMs, detail] of parseJson(
+          row.verdicts,
+        ) as ChunkEntry[]) {
+          const verdict: CachedVerdict = { status: verdictStatuses[status]!, wallMs, cpuMs };
+          found.set(test, detail === undefined ? verdict : Object.assign(verdict, detail));
+        }
+      }
+      return found;
+    },
+    put(context, candidate, test, verdict) {
+      if (closed) return;
+      const { status, wallMs, cpuMs, ...detail } = verdict;
+      const entry: ChunkEntry = [test, statusCode.get(status)!, wallMs, cpuMs];
+      if (Object.keys(detail).length > 0) entry.push(detail);
+      const group = `${context}/${candidate}`;
+      const chunk = pending.get(group);
+      if (chunk === undefined) pending.set(group, { context, candidate, entries: [entry] });
+      else chunk.entries.push(entry);
+      pendingCount += 1;
+      if (pendingCount >= 50_000) flush();
+      else timer ??= setTimeout(flush, flushIntervalMs).unref();
+    },
+    flush,
+    close() {
+      if (closed) return;
+      flush();
+      closed = true;
+      database.close();
+    },
+  };
+}
+
+/** Keys are hex digests; the store keeps their first 16 bytes. */
+function key(hex: string): Buffer {
+  return Buffer.from(hex.slice(0, 32), "hex");
+}

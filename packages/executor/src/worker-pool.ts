@@ -1,0 +1,288 @@
+import { CodermError } from "@coderm/core";
+import type { HarnessFrame, HarnessResult, WorkerExit, WorkerLaunch } from "./worker.js";
+import { PythonWorker } from "./worker.js";
+
+/** A test as the harness takes it. */
+export type HarnessTest = Record<string, unknown> & { kind: string; timeMs?: number };
+
+/** Limits as the harness takes them. */
+export interface HarnessLimits {
+  timeMs: number;
+  memoryMb: number;
+  outputBytes: number;
+  maxProcesses?: number;
+  maxFileBytes?: number;
+  maxOpenFiles?: number;
+}
+
+/** One candidate program with the tests to run against it. */
+export interface PoolJob {
+  program: string;
+  tests: readonly HarnessTest[];
+  limits: HarnessLimits;
+  /** Called once for each test, in test order. */
+  onResult(result: HarnessResult): void;
+  /** Called once: after the last result, or with the error that ends the job early. */
+  onEnd(error?: Error): void;
+}
+
+/** Settings of a {@link WorkerPool}. */
+export interface WorkerPoolSettings {
+  size: number;
+  launch: WorkerLaunch;
+  /**
+   * Extra time past a test's own limit before the pool kills a worker that reports nothing (the
+   * harness's own watchdog normally acts first); 2000 ms by default.
+   */
+  watchdogGraceMs?: number;
+  /** Attempts at a test whose worker dies under it before it is reported as an error (2). */
+  maxAttempts?: number;
+}
+
+/** A handle on a submitted job. */
+export interface JobHandle {
+  /** Drops the job if it is queued, or kills its worker if it runs; `onEnd` gets the reason. */
+  cancel(reason: Error): void;
+}
+
+interface ActiveJob {
+  job: PoolJob;
+  /** Index of the next test without a result. */
+  next: number;
+  attempts: number;
+  ended: boolean;
+}
+
+interface Slot {
+  worker: PythonWorker | undefined;
+  active: ActiveJob | undefined;
+  requestId: number;
+  lastActivity: number;
+  killedByWatchdog: boolean;
+}
+
+/**
+ * A pool of warm harness workers. Jobs queue and go to idle workers; results stream back in test
+ * order. A worker that dies is replaced and its job resumes at the first test without a result;
+ * a worker silent past its test's deadline is killed, that test is a timeout, and the job resumes
+ * after it.
+ */
+export class WorkerPool {
+  readonly #settings: Required<Pick<WorkerPoolSettings, "watchdogGraceMs" | "maxAttempts">> &
+    WorkerPoolSettings;
+  readonly #slots: Slot[] = [];
+  readonly #queue: ActiveJob[] = [];
+  #nextRequestId = 1;
+  #closed = false;
+  #watchdog: NodeJS.Timeout | undefined;
+  #fatal: Error | undefined;
+  /** Versions reported by the workers' harness and interpreter. */
+  versions = { harness: "", python: "" };
+  /** Workers started since the pool began, including the first ones. */
+  workerStarts = 0;
+
+  constructor(settings: WorkerPoolSettings) {
+    this.#settings = { watchdogGraceMs: 2000, maxAttempts: 2, ...settings };
+  }
+
+  /** Starts every worker; rejects when the harness cannot start. */
+  async start(): Promise<void> {
+    const workers = await Promise.all(
+      Array.from({ length: this.#settings.size }, () => PythonWorker.start(this.#settings.launch)),
+    );
+    for (const worker of workers) {
+      const slot: Slot = {
+        worker: undefined,
+        active: undefined,
+        requestId: 0,
+        lastActivity: 0,
+        killedByWatchdog: false,
+      };
+      this.#slots.push(slot);
+      this.#attach(slot, worker);
+    }
+    this.versions = { harness: workers[0]!.version, python: workers[0]!.pythonVersion };
+    this.#watchdog = setInterval(() => this.#checkDeadlines(), 100).unref();
+  }
+
+  /** Queues a job. */
+  submit(job: PoolJob): JobHandle {
+    const active: ActiveJob = { job, next: 0, attempts: 0, ended: false };
+    if (this.#fatal !== undefined) {
+      this.#end(active, this.#fatal);
+      return { cancel: () => {} };
+    }
+    if (job.tests.length === 0) {
+      this.#end(active);
+      return { cancel: () => {} };
+    }
+    this.#queue.push(active);
+    this.#dispatch();
+    return {
+      cancel: (reason) => {
+        if (active.ended) return;
+        const queued = this.#queue.indexOf(active);
+        if (queued >= 0) this.#queue.splice(queued, 1);
+        const slot = this.#slots.find((candidate) => candidate.active === active);
+        this.#end(active, reason);
+        if (slot !== undefined) {
+          slot.active = undefined;
+          slot.worker?.kill();
+        }
+      },
+    };
+  }
+
+  /** Kills every worker; queued jobs end with a `cancelled` error. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
+    const reason = new CodermError("cancelled", "the executor was closed");
+    for (const active of this.#queue.splice(0)) this.#end(active, reason);
+    for (const slot of this.#slots) {
+      if (slot.active !== undefined) this.#end(slot.active, reason);
+      slot.active = undefined;
+      slot.worker?.kill();
+    }
+  }
+
+  #attach(slot: Slot, worker: PythonWorker): void {
+    slot.worker = worker;
+    worker.onFrame = (frame) => this.#onFrame(slot, frame);
+    worker.onExit = (exit) => this.#onExit(slot, worker, exit);
+    this.#dispatch();
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (slot.worker === undefined || slot.worker.exited || slot.active !== undefined) continue;
+      const active = this.#queue.shift()!;
+      slot.active = active;
+      slot.requestId = this.#nextRequestId++;
+      slot.lastActivity = performance.now();
+      slot.killedByWatchdog = false;
+      const { program, tests, limits } = active.job;
+      slot.worker.send({ id: slot.requestId, program, tests, limits, start: active.next });
+    }
+  }
+
+  #onFrame(slot: Slot, frame: HarnessFrame): void {
+    const active = slot.active;
+    if (active === undefined || !("id" in frame) || frame.id !== slot.requestId) return;
+    slot.lastActivity = performance.now();
+    if (frame.event === "result") {
+      if (frame.index !== active.next) return;
+      active.next += 1;
+      active.attempts = 0;
+      active.job.onResult(frame);
+      return;
+    }
+    if (frame.event === "error") {
+      this.#fillRemaining(active, "error", "HarnessError", frame.message);
+    } else if (active.next < active.job.tests.length) {
+      this.#fillRemaining(
+        active,
+        "error",
+        "MissingResult",
+        "the harness ended the request without a result for this test",
+      );
+    }
+    slot.active = undefined;
+    this.#end(active);
+    this.#dispatch();
+  }
+
+  #onExit(slot: Slot, worker: PythonWorker, exit: WorkerExit): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    const active = slot.active;
+    slot.active = undefined;
+    if (active !== undefined && !active.ended) {
+      if (slot.killedByWatchdog) {
+        this.#emit(
+          active,
+          "timeout",
+          "WatchdogTimeout",
+          `no result within ${this.#deadline(active)} ms`,
+        );
+      } else if (++active.attempts >= this.#settings.maxAttempts) {
+        const how = exit.signal ?? `exit code ${exit.code}`;
+        this.#emit(
+          active,
+          "error",
+          "WorkerCrashed",
+          `the worker died (${how}) ${active.attempts} times on this test${exit.stderr ? `: ${exit.stderr.trim().slice(-500)}` : ""}`,
+        );
+      }
+      if (active.next >= active.job.tests.length) this.#end(active);
+      else this.#queue.unshift(active);
+    }
+    if (this.#closed) return;
+    this.workerStarts += 1;
+    PythonWorker.start(this.#settings.launch).then(
+      (replacement) => {
+        if (this.#closed) replacement.kill();
+        else this.#attach(slot, replacement);
+      },
+      (error: Error) => {
+        this.#fatal = error;
+        for (const queued of this.#queue.splice(0)) this.#end(queued, error);
+      },
+    );
+  }
+
+  #checkDeadlines(): void {
+    const now = performance.now();
+    for (const slot of this.#slots) {
+      const active = slot.active;
+      if (active === undefined || slot.worker === undefined || slot.killedByWatchdog) continue;
+      if (now - slot.lastActivity > this.#deadline(active) + this.#settings.watchdogGraceMs) {
+        slot.killedByWatchdog = true;
+        slot.worker.kill();
+      }
+    }
+  }
+
+  /** How long the running test may take before the harness should have answered. */
+  #deadline(active: ActiveJob): number {
+    const test = active.job.tests[active.next];
+    const timeMs = test?.timeMs ?? active.job.limits.timeMs;
+    return test?.kind === "unittest" ? timeMs * 64 : timeMs * 2;
+  }
+
+  #emit(
+    active: ActiveJob,
+    status: HarnessResult["status"],
+    errorType: string,
+    message: string,
+  ): void {
+    active.job.onResult({
+      id: 0,
+      event: "result",
+      index: active.next,
+      status,
+      wallMs: 0,
+      cpuMs: 0,
+      errorType,
+      message,
+    });
+    active.next += 1;
+    active.attempts = 0;
+  }
+
+  #fillRemaining(
+    active: ActiveJob,
+    status: HarnessResult["status"],
+    errorType: string,
+    message: string,
+  ): void {
+    while (active.next < active.job.tests.length) this.#emit(active, status, errorType, message);
+  }
+
+  #end(active: ActiveJob, error?: Error): void {
+    if (active.ended) return;
+    active.ended = true;
+    active.job.onEnd(error);
+  }
+}
