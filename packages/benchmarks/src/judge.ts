@@ -114,7 +114,10 @@ export async function* judgeSamples(
     options.signal ? { signal: options.signal } : {},
   )) {
     let byTest = verdicts.get(verdict.candidateId);
-    if (byTest === undefined) verdicts.set(verdict.candidateId, (byTest = new Map()));
+    if (byTest === undefined) {
+      byTest = new Map();
+      verdicts.set(verdict.candidateId, byTest);
+    }
     byTest.set(verdict.testId, verdict);
     options.onProgress?.({ done: 1 });
   }
