@@ -134,8 +134,9 @@ export async function* judgeSamples(
 }
 
 /**
- * pass@k in percent for every k in `ks` that every problem's sample count allows (evalplus's
- * rule), from judged samples; problems without samples count as zero.
+ * pass@k in percent over every problem of the benchmark, for each k in `ks` that the sample counts
+ * allow (every problem with samples has at least k, evalplus's rule). A problem without samples
+ * counts as unsolved.
  */
 export function passAtKPercent(
   judged: Iterable<{ taskId: string; passed: boolean }>,
@@ -149,12 +150,12 @@ export function passAtKPercent(
     count.n += 1;
     if (passed) count.c += 1;
   }
-  const problems = [...counts.values()];
+  const sampled = [...counts.values()].filter(({ n }) => n > 0);
   const result: Record<string, number> = {};
   for (const k of ks) {
-    if (problems.length === 0 || problems.some(({ n }) => n < k)) continue;
+    if (sampled.length === 0 || sampled.some(({ n }) => n < k)) continue;
     result[`pass@${k}`] =
-      (100 * problems.reduce((sum, { n, c }) => sum + passAtK(n, c, k), 0)) / problems.length;
+      (100 * sampled.reduce((sum, { n, c }) => sum + passAtK(n, c, k), 0)) / counts.size;
   }
   return result;
 }

@@ -134,11 +134,18 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       await writer.close();
     }
     const scores = passAtKPercent(judged, byId.keys());
+    const sampledProblems = new Set(judged.map((sample) => sample.taskId)).size;
+    if (sampledProblems < byId.size) {
+      output.stderr.write(
+        `coderm: warning: ${byId.size - sampledProblems} of ${byId.size} problems have no samples and count as unsolved\n`,
+      );
+    }
     const { stats } = executor;
     const report = {
       benchmark: flags.benchmark,
       samples: judged.length,
       problems: byId.size,
+      problems_without_samples: byId.size - sampledProblems,
       ...scores,
       executions: {
         unique: stats.executed,

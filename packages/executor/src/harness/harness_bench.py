@@ -2,6 +2,7 @@
 """Micro benchmark for harness.py on CodeT's HumanEval data (CodeGen-Mono-16B samples).
 
     python3 -S harness_bench.py [--data DIR] [--workers 2] [--tasks N] [--codet] [--verify N]
+                                [--reference N] [--no-group] [--time-ms 100]
 
 Builds one request per unique (task, completion) program with CodeT's post-processing:
   solution = sample cut at the first of "\\nclass", "\\ndef", "\\n#", "\\nif", "\\nprint";
@@ -17,7 +18,9 @@ the count per status.
 --verify N  reruns N requests with groupAsserts=false and checks the verdicts are identical.
 --reference N  runs N random requests through a CodeT-style reference (one fresh interpreter per
             candidate, program exec'd once, each test under a 0.1 s SIGALRM, `except Exception`
-            -> False) and reports every pass/non-pass disagreement.
+            -> False; PYTHONHASHSEED=0 like the workers) and reports every pass/non-pass
+            disagreement. The reference shares one namespace across a candidate's tests and runs
+            them in list order, so stateful candidates can legitimately differ.
 """
 
 import argparse
@@ -183,7 +186,7 @@ def run_reference(python, program, tests, timeout):
     import subprocess
     p = subprocess.run([python, "-S", "-c", REFERENCE], input=json.dumps(
         {"program": program, "tests": tests, "timeout": timeout}), capture_output=True, text=True,
-        timeout=timeout * len(tests) + 30)
+        timeout=timeout * len(tests) + 30, env={"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
     try:
         out = json.loads(p.stdout)
     except ValueError:
