@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
+import { registerRerankCommand } from "./commands/rerank.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
 
@@ -18,6 +19,7 @@ export function createProgram(context: CommandContext): Command {
     });
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
+  registerRerankCommand(program, context);
   exitOverrideEverywhere(program);
   return program;
 }

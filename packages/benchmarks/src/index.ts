@@ -35,3 +35,4 @@ export {
   sampleRecordSchema,
 } from "./judge.js";
 export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";
+export { compilesInPython } from "./python.js";

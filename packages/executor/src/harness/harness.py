@@ -39,7 +39,9 @@ Tests (every kind accepts an optional "timeMs" overriding limits.timeMs)::
     {"kind": "assert", "code": "assert f(1) == 2"}
     {"kind": "check", "code": "def check(candidate): ...", "entryPoint": "f"}
     {"kind": "unittest", "code": "<module text with TestCase classes>"}
-    {"kind": "call", "entryPoint": "f", "args": [...], "expected": <value>, "atol": 0}
+    {"kind": "call", "entryPoint": "f", "args": [...], "expected": <value>, "atol": 0,
+     "oracle": "find_zero"|"are_equivalent"|"sum_div"|"surface_Area"|"digit_distance_nums"|
+               "set_eq"|"not_none" (optional: evalplus's special-cased tasks)}
         ("expected" absent = output mode: the result carries "value")
     {"kind": "stdio", "stdin": "...", "expectedStdout": "..."}
         ("expectedStdout" absent = output mode: "value" is the captured stdout)
@@ -100,7 +102,9 @@ directory.
               pass = every non-skipped method passed; a SkipTest raised at run time is an error.
     call      evalplus: out = f(*args); exact `out == expected`, else (atol, or 1e-6 when expected is
               a float / non-empty list or tuple of floats) same type, same length, numpy.allclose
-              rules with rtol=1e-7. Any exception in f -> error; a mismatch -> fail.
+              rules with rtol=1e-7. Any exception in f -> error; a mismatch -> fail. evalplus's
+              per-input time limit is max(1 s, 4 x the canonical solution's time): send it as the
+              test's timeMs. Output mode (no "expected") returns f's value, tagged (below).
     stdio     LiveCodeBench: stdout and expected are stripped, split on "\\n", each line stripped;
               equal line count; each line equal, or equal as lists of Decimal tokens.
 The timer (setitimer, timeMs, wall clock) covers exec(program) + the test. Before its first test a
@@ -155,8 +159,8 @@ STATUSES = ("pass", "fail", "error", "timeout", "oom")
 _STATUS_SET = frozenset(STATUSES) | {"skip"}
 MSG_LIMIT = 1000
 MAX_FRAME = 512 << 20
-RING_CAP = 8 << 20            # shared result ring between child and worker
-RECORD_MAX = RING_CAP // 4    # a single result record never exceeds this
+RING_CAP = 64 << 20           # shared result ring between child and worker (touched lazily)
+RECORD_MAX = 60 << 20         # a single result record (an output-mode value) never exceeds this
 TICK_S = 0.005                # the worker relays results at least this often while a child runs
 KILL_FACTOR = 1.5
 KILL_SLACK_S = 0.05
@@ -401,8 +405,45 @@ def _allclose(a, b, rtol, atol):
     return _close_leaf(a, b, rtol, atol)
 
 
-def evalplus_match(out, exp, atol):
+def _poly_value(xs, x):
+    return sum(c * math.pow(x, i) for i, c in enumerate(xs))
+
+
+def _pyramid_surface(base_edge, height):
+    slant = math.sqrt((base_edge / 2) ** 2 + height ** 2)
+    return round(base_edge ** 2 + 4 * (base_edge * slant) / 2)   # evalplus's operation order
+
+
+def _digit_distance(a, b):
+    sa, sb = str(a), str(b)
+    w = max(len(sa), len(sb))
+    return sum(abs(int(x) - int(y)) for x, y in zip(sa.zfill(w), sb.zfill(w)))
+
+
+ORACLES = ("find_zero", "are_equivalent", "sum_div", "surface_Area", "digit_distance_nums",
+           "set_eq", "not_none")
+
+
+def evalplus_match(out, exp, atol, oracle=None, args=()):
+    """evalplus's verdict for one input; `oracle` selects its special-cased tasks (HumanEval/32
+    find_zero; MBPP+ are_equivalent, sum_div, surface_Area, digit_distance_nums, the set-equality
+    tasks and the not-None tasks)."""
+    if oracle == "find_zero":
+        return abs(_poly_value(args[0], out)) <= atol
     exact = out == exp
+    if oracle is not None:
+        if oracle == "are_equivalent":
+            exact = True
+        elif oracle == "sum_div":
+            exact = exact or out == 0
+        elif oracle == "surface_Area":
+            exact = exact or abs(out - _pyramid_surface(*args)) <= atol
+        elif oracle == "digit_distance_nums":
+            exact = exact or out == _digit_distance(*args)
+        elif oracle == "set_eq":
+            exact = set(out) == set(exp)
+        elif oracle == "not_none":
+            exact = out == exp if isinstance(out, bool) else exp == (out is not None)
     if atol == 0 and _is_floats(exp):
         atol = 1e-6
     if not exact and atol != 0:
@@ -774,6 +815,9 @@ def _classify(e, st):
     return ("error", _clip(type(e).__name__, 200), _clip(_safe_str(e)))
 
 
+_NO_VALUE = object()
+
+
 class _Child:
     """Runs inside the forked child. Never returns (os._exit)."""
 
@@ -916,10 +960,10 @@ class _Child:
             return True
         return False
 
-    def record(self, i, status, wall, cpu, etype=None, msg=None, value=None, methods=None,
+    def record(self, i, status, wall, cpu, etype=None, msg=None, value=_NO_VALUE, methods=None,
                stdout_limit=None):
         b = self.budget
-        if value is None and methods is None and not (b.used or b.dropped):
+        if value is _NO_VALUE and methods is None and not (b.used or b.dropped):
             # compact records the worker parses with one regular expression
             if etype is None and not msg:
                 data = b'{"i":%d,"s":"%s","w":%.4f,"c":%.4f}' % (i, status.encode(), wall * 1e3, cpu * 1e3)
@@ -930,7 +974,7 @@ class _Child:
             self.ring.put(data)
             return
         extra = None
-        if etype is not None or msg or value is not None or methods is not None or b.used or b.dropped:
+        if etype is not None or msg or value is not _NO_VALUE or methods is not None or b.used or b.dropped:
             extra = {}
             if etype is not None:
                 extra["e"] = etype
@@ -950,7 +994,7 @@ class _Child:
                     extra["x"] = x
                 if drop:
                     extra["d"] = drop
-            if value is not None:
+            if value is not _NO_VALUE:
                 extra["v"] = value
             if methods is not None:
                 extra["M"] = methods
@@ -1168,14 +1212,22 @@ class _Child:
                     record(i, res[0], t1, c1, res[1], res[2])
                 continue
             prologue()
-            if kind == K_CHECK:
-                self.run_check(i, ent)
-            elif kind == K_CALL:
-                self.run_call(i, ent)
-            elif kind == K_STDIO:
-                self.run_stdio(i, ent)
-            elif kind == K_UNIT:
-                self.run_unittest(i, ent)
+            try:
+                if kind == K_CHECK:
+                    self.run_check(i, ent)
+                elif kind == K_CALL:
+                    self.run_call(i, ent)
+                elif kind == K_STDIO:
+                    self.run_stdio(i, ent)
+                elif kind == K_UNIT:
+                    self.run_unittest(i, ent)
+            except (KeyboardInterrupt, _Timeout):
+                raise
+            except Exception as e:              # a harness problem with this test, not a verdict
+                signal.setitimer(signal.ITIMER_REAL, 0.0)
+                _tstate[0] = False
+                self.record(i, "error", 0.0, 0.0, "HarnessError", _clip(
+                    "%s: %s" % (type(e).__name__, _safe_str(e))))
 
     def warm_up(self):
         """Imports the program's third-party modules once, under limits.importTimeMs."""
@@ -1254,10 +1306,18 @@ class _Child:
             self.record(i, res[0], wall, cpu, res[1], res[2])
 
     def run_call(self, i, ent):
-        _, entry, args, has_exp, exp, atol, tsec = ent
+        _, entry, args, has_exp, exp, atol, oracle, tsec = ent
         prog = self.job.prog
-        args = decode_value(args)
-        exp = decode_value(exp)
+        try:
+            sys.set_int_max_str_digits(0)       # "$int" tags may hold very long integers
+        except Exception:
+            pass
+        try:
+            args = decode_value(args)
+            exp = decode_value(exp)
+        finally:
+            if _DEFAULT_INT_DIGITS:
+                sys.set_int_max_str_digits(_DEFAULT_INT_DIGITS)
 
         def body():
             ns = {}
@@ -1271,7 +1331,7 @@ class _Child:
             if not has_exp:
                 return (True, out)
             try:
-                ok = evalplus_match(out, exp, atol)
+                ok = evalplus_match(out, exp, atol, oracle, args)
             except (_Timeout, MemoryError):
                 raise
             except BaseException as e:
@@ -2005,12 +2065,17 @@ class Worker:
                 raise RequestError("atol must be a number")
             has_exp = "expected" in t
             exp = t.get("expected")
+            oracle = t.get("oracle")
+            if oracle is not None and oracle not in ORACLES:
+                raise RequestError("unknown oracle %r" % (oracle,))
+            if oracle == "find_zero" and not (args and type(args[0]) is list):
+                raise RequestError("the find_zero oracle needs the coefficient list as first argument")
             try:
                 decode_value(args)          # validated here, decoded again in the child
                 decode_value(exp)
             except Exception as e:
                 raise RequestError("bad tagged value: %s" % _safe_str(e))
-            return (K_CALL, entry, args, has_exp, exp, atol)
+            return (K_CALL, entry, args, has_exp, exp, atol, oracle)
         if kind == "stdio":
             stdin = t.get("stdin", "")
             if stdin is None:

@@ -387,7 +387,7 @@ def t_env_and_fs(h):
              A("open('f.txt', 'w').write('hi')\nassert open('f.txt').read() == 'hi'"),
              A("assert not os.path.exists('f.txt')"),
              A("assert os.getcwd().startswith('/tmp') or 'coderm' in os.getcwd()"),
-             A("open('big', 'wb').write(b'0' * (64 << 20))")]
+             dict(A("open('big', 'wb').write(b'0' * (64 << 20))"), timeMs=3000)]
     res, _ = h.run(req(prog, tests, limits={"maxFileBytes": 1 << 20}))
     expect_eq(statuses(res), ["pass", "pass", "pass", "pass", "pass", "error"])
 
@@ -508,6 +508,59 @@ def k(xs):
     expect_eq(res4[0]["status"], "pass")
 
 
+def t_call_oracles(h):
+    prog = """
+def find_zero(xs):
+    lo, hi = -100.0, 100.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if (sum(c * mid ** i for i, c in enumerate(xs)) > 0) == (sum(c * lo ** i for i, c in enumerate(xs)) > 0):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+def wrong_zero(xs):
+    return 12345.0
+def common(a, b):
+    return [x for x in b if x in a]
+def maybe(s):
+    return None if s == 'no' else object()
+"""
+    C = lambda e, a, x, o, **k: dict({"kind": "call", "entryPoint": e, "args": a, "expected": x, "oracle": o}, **k)
+    tests = [C("find_zero", [[1, 2]], 0, "find_zero", atol=1e-6), C("wrong_zero", [[1, 2]], 0, "find_zero", atol=1e-6),
+             C("common", [[1, 2, 3], [3, 2]], [2, 3], "set_eq"), C("common", [[1, 2, 3], [3, 2]], [2, 3], None),
+             C("maybe", ["yes"], True, "not_none"), C("maybe", ["no"], True, "not_none"),
+             {"kind": "call", "entryPoint": "common", "args": [[1], [1]], "oracle": "nope"}]
+    res, _ = h.run(req(prog, tests))
+    expect_eq(statuses(res), ["pass", "fail", "pass", "fail", "pass", "fail", "error"])
+    expect_eq(res[6]["errorType"], "BadTest")
+
+
+def t_evalplus_roundtrip(h):
+    """HumanEval+: expected outputs from the canonical solution (output mode), sent back through
+    JSON as `expected`, must pass for the canonical solution itself."""
+    path = os.path.join(DATA, "evalplus", "HumanEvalPlus-v0.1.10.jsonl.gz")
+    with gzip.open(path, "rt") as f:
+        probs = [json.loads(l) for l in f]
+    for p in probs[:164:4]:
+        prog = p["prompt"] + p["canonical_solution"]
+        inputs = (p["base_input"] + p["plus_input"])[:40]
+        oracle = "find_zero" if p["entry_point"] == "find_zero" else None
+        outs, _ = h.run(req(prog, [{"kind": "call", "entryPoint": p["entry_point"], "args": a} for a in inputs],
+                            timeMs=5000))
+        assert all(r["status"] == "pass" for r in outs), (p["task_id"], [r for r in outs if r["status"] != "pass"][:2])
+        tests = []
+        for a, r in zip(inputs, outs):
+            t = {"kind": "call", "entryPoint": p["entry_point"], "args": a,
+                 "expected": json.loads(json.dumps(r["value"])), "atol": p.get("atol") or 0}
+            if oracle:
+                t["oracle"] = oracle
+            tests.append(t)
+        res, _ = h.run(req(prog, tests, timeMs=5000))
+        bad = [(i, r) for i, r in enumerate(res) if r["status"] != "pass"]
+        assert not bad, (p["task_id"], bad[:2])
+
+
 def t_stdio(h):
     prog = "import sys\nn = int(input())\nxs = list(map(int, sys.stdin.readline().split()))\nprint(sum(xs) * n)\nprint('%.3f' % (1/3))\n"
     tests = [{"kind": "stdio", "stdin": "2\n1 2 3\n", "expectedStdout": "12\n0.333\n"},
@@ -579,7 +632,7 @@ def t_program_level_failure(h):
         assert took < top, (prog, took)
 
 
-CHECKS = [t_zygote_restart, t_worker_killed, t_large, t_import_warmup, t_messages, t_program_level_failure, t_basic, t_program_syntax_error, t_start, t_grouping_equivalence, t_timeouts, t_memory,
+CHECKS = [t_evalplus_roundtrip, t_call_oracles, t_zygote_restart, t_worker_killed, t_large, t_import_warmup, t_messages, t_program_level_failure, t_basic, t_program_syntax_error, t_start, t_grouping_equivalence, t_timeouts, t_memory,
           t_fork_bomb, t_big_output, t_exits, t_env_and_fs, t_tamper, t_unittest, t_check_humaneval,
           t_call, t_stdio, t_malformed, t_streaming, t_print_and_state, t_hashseed_and_order]
 

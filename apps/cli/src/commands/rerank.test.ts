@@ -1,0 +1,118 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadProblems } from "@coderm/benchmarks";
+import { requireDataDir } from "@coderm/vitest-config/data";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../program.js";
+import { createCapturedOutput } from "../test-output.js";
+
+requireDataDir();
+
+async function run(argv: string[]) {
+  const output = createCapturedOutput();
+  const code = await runCli(argv, output);
+  return { code, ...output.text() };
+}
+
+const jsonl = (lines: unknown[]) => lines.map((line) => JSON.stringify(line)).join("\n");
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "coderm-rerank-"));
+  process.env.CODERM_CACHE_DIR = join(dir, "cache");
+});
+
+describe("coderm rerank", () => {
+  it("reranks file inputs, reporting bad items per line without stopping", async () => {
+    const [first] = await loadProblems("humaneval");
+    const candidates = join(dir, "candidates.jsonl");
+    const tests = join(dir, "tests.jsonl");
+    await writeFile(
+      candidates,
+      jsonl([
+        { task_id: first!.id, solution: first!.canonicalSolution },
+        { task_id: first!.id, completion: "    return False\n" },
+        { task_id: first!.id, completion: "    return False\n" },
+        { task_id: "HumanEval/9999", completion: "    pass\n" },
+      ]),
+    );
+    await writeFile(
+      tests,
+      jsonl([
+        { task_id: first!.id, test: "assert has_close_elements([1.0, 2.0, 3.0], 0.5) == False" },
+        { task_id: first!.id, test: "assert has_close_elements([1.0, 2.8, 3.0], 0.3) == True" },
+        { task_id: first!.id, test: "assert has_close_elements([1.0, 2.8, 3.0], 0.3) == = True" },
+        { task_id: first!.id },
+      ]),
+    );
+    const out = join(dir, "out");
+    const { code, stdout, stderr } = await run([
+      "rerank",
+      "--benchmark",
+      "humaneval",
+      "--candidates",
+      candidates,
+      "--tests",
+      tests,
+      "--json",
+      "--out",
+      out,
+      "--workers",
+      "2",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.inputs).toEqual({ problems: 164, candidates: 3, tests: 2 });
+    expect(report.errors.count).toBe(3);
+    expect(report.errors.items.map((item: { line?: number }) => item.line).sort()).toEqual([
+      3, 4, 4,
+    ]);
+    expect(stderr).toContain('unknown task id "HumanEval/9999"');
+    expect(stderr).toContain("does not parse");
+    // The right solution passes both tests, the wrong one (sampled twice) only the first: 2 * 1 > 1 * sqrt(2).
+    expect(report.methods.codet["pass@1"]).toBe(100);
+    expect(report.methods.random["pass@1"]).toBeCloseTo(100 / 3, 10);
+    expect(Object.keys(report.methods)).toEqual(["codet", "coderm-vote", "pass-ratio", "random"]);
+    expect(report.executions.unique).toBe(2 * 2 + 2);
+    expect(report.timing.wall_s).toBeGreaterThan(0);
+    const selected = (await readFile(join(out, "selected.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(selected.find((line) => line.method === "codet").solutions).toEqual([
+      first!.canonicalSolution,
+    ]);
+  });
+
+  it("goes on with an empty candidate file, counting it", async () => {
+    const candidates = join(dir, "empty.jsonl");
+    const tests = join(dir, "tests-ok.jsonl");
+    await writeFile(candidates, "");
+    await writeFile(tests, jsonl([{ task_id: "HumanEval/0", test: "assert True" }]));
+    const { code, stdout } = await run([
+      "rerank",
+      "--benchmark",
+      "humaneval",
+      "--candidates",
+      candidates,
+      "--tests",
+      tests,
+      "--json",
+      "--methods",
+      "codet",
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.errors.items[0].message).toContain("no candidates");
+    expect(report.methods).toEqual({ codet: {} });
+  });
+
+  it("rejects unknown methods and half-given file inputs", async () => {
+    const unknown = await run(["rerank", "--methods", "codet,best"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown method "best"');
+    const half = await run(["rerank", "--candidates", "x.jsonl"]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("--benchmark NAME");
+  });
+});

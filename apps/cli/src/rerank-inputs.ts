@@ -1,0 +1,160 @@
+import { compilesInPython, loadProblems, loadSampleSet } from "@coderm/benchmarks";
+import {
+  type Candidate,
+  CodermError,
+  contentId,
+  type Problem,
+  readJsonl,
+  type UnitTest,
+} from "@coderm/core";
+import type { RerankInput } from "@coderm/reward-tests";
+import { z } from "zod";
+
+/** A bad input item, reported and skipped. */
+export interface InputError {
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+/** Where rerank's inputs come from. */
+export interface RerankSource {
+  /** A released sample set (the default: CodeT's HumanEval CodeGen-16B set). */
+  dataset?: string;
+  /** Problems from a benchmark, for file inputs. */
+  benchmark?: string;
+  candidatesFile?: string;
+  testsFile?: string;
+  testsPerSample: number;
+}
+
+const candidateLineSchema = z
+  .object({
+    task_id: z.union([z.string().min(1), z.number().int()]),
+    solution: z.string().optional(),
+    completion: z.string().optional(),
+  })
+  .refine((line) => line.solution !== undefined || line.completion !== undefined, {
+    message:
+      "a candidate needs a `solution` (the whole program) or a `completion` (appended to the prompt)",
+    path: ["solution"],
+  });
+
+const testLineSchema = z.object({
+  task_id: z.union([z.string().min(1), z.number().int()]),
+  test: z.string(),
+  kind: z.enum(["assert", "unittest"]).default("assert"),
+  sample_index: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
+ * files. Bad items (malformed lines, unknown tasks, tests that do not parse, an empty file) are
+ * collected in `errors` and skipped; the run goes on with the rest.
+ */
+export async function loadRerankInputs(
+  source: RerankSource,
+): Promise<{ name: string; input: RerankInput; errors: InputError[] }> {
+  if (source.candidatesFile === undefined && source.testsFile === undefined) {
+    const name = source.dataset ?? "codet-humaneval-codegen16b";
+    const set = await loadSampleSet(name, { testsPerSample: source.testsPerSample });
+    return {
+      name,
+      input: { problems: set.problems, candidates: set.candidates, tests: set.tests },
+      errors: [],
+    };
+  }
+  if (
+    source.candidatesFile === undefined ||
+    source.testsFile === undefined ||
+    source.benchmark === undefined
+  ) {
+    throw new CodermError(
+      "invalid-input",
+      "file inputs need --benchmark NAME (for the problems and ground truth), --candidates FILE and --tests FILE",
+    );
+  }
+  const problems = await loadProblems(source.benchmark);
+  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
+  const errors: InputError[] = [];
+  const report = (error: CodermError) =>
+    errors.push({
+      ...(error.file ? { file: error.file } : {}),
+      ...(error.line ? { line: error.line } : {}),
+      message: error.message,
+    });
+  const problemFor = (taskId: string | number, file: string, line: number) => {
+    const problem = byId.get(String(taskId)) ?? byId.get(`Mbpp/${taskId}`);
+    if (problem === undefined)
+      report(
+        new CodermError("invalid-input", `unknown task id "${taskId}"`, {
+          file,
+          line,
+          field: "task_id",
+        }),
+      );
+    return problem;
+  };
+
+  const candidates: Candidate[] = [];
+  for await (const { value, line } of readJsonl(source.candidatesFile, {
+    schema: candidateLineSchema,
+    onError: report,
+  })) {
+    const problem = problemFor(value.task_id, source.candidatesFile, line);
+    if (problem === undefined) continue;
+    const code = value.solution ?? problem.prompt + value.completion!;
+    candidates.push({
+      id: contentId(code),
+      problemId: problem.id,
+      code,
+      source: {
+        sampleIndex: candidates.filter((candidate) => candidate.problemId === problem.id).length,
+      },
+    });
+  }
+  if (candidates.length === 0)
+    errors.push({
+      file: source.candidatesFile,
+      message: "no candidates: the file is empty or every line was bad",
+    });
+
+  const pending: { test: UnitTest; line: number }[] = [];
+  for await (const { value, line } of readJsonl(source.testsFile, {
+    schema: testLineSchema,
+    onError: report,
+  })) {
+    const problem = problemFor(value.task_id, source.testsFile, line);
+    if (problem === undefined) continue;
+    pending.push({
+      line,
+      test: {
+        id: contentId(value.test),
+        problemId: problem.id,
+        kind: value.kind,
+        code: value.test,
+        ...(value.sample_index === undefined
+          ? {}
+          : { source: { sampleIndex: value.sample_index } }),
+      },
+    });
+  }
+  const parses = await compilesInPython(
+    pending.map(({ test }) => ("code" in test ? test.code : "")),
+  );
+  const tests = pending.filter(({ line }, index) => {
+    if (parses[index]) return true;
+    errors.push({ file: source.testsFile!, line, message: "the test does not parse as Python" });
+    return false;
+  });
+  if (tests.length === 0)
+    errors.push({
+      file: source.testsFile,
+      message: "no tests: the file is empty or every line was bad",
+    });
+  return {
+    name: source.benchmark,
+    input: { problems, candidates, tests: tests.map(({ test }) => test) },
+    errors,
+  };
+}

@@ -1,0 +1,23 @@
+export { createCodermVoteReward } from "./coderm-vote.js";
+export { createCodetReward } from "./codet.js";
+export { completeColumns } from "./matrix.js";
+export { createPassRatioReward } from "./pass-ratio.js";
+export {
+  addCombinedTestCounts,
+  addSingleTestCounts,
+  type ConfusionCounts,
+  emptyConfusion,
+  type TestQuality,
+  testQuality,
+} from "./quality.js";
+export { createRandomReward } from "./random.js";
+export { type Ranking, rankingPassAtK, selectionOf, type TestBasedReward } from "./ranking.js";
+export { createTestBasedReward, type TestBasedMethod, testBasedMethods } from "./registry.js";
+export {
+  type MethodScores,
+  type ProblemOutcome,
+  type RerankInput,
+  type RerankOptions,
+  type RerankResult,
+  rerank,
+} from "./rerank.js";

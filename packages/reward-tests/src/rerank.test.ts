@@ -1,0 +1,127 @@
+import type { Candidate, Problem, UnitTest } from "@coderm/core";
+import { createLocalExecutor } from "@coderm/executor";
+import { afterAll, describe, expect, it } from "vitest";
+import { createCodermVoteReward } from "./coderm-vote.js";
+import { createCodetReward } from "./codet.js";
+import { createRandomReward } from "./random.js";
+import { rerank } from "./rerank.js";
+
+const executor = createLocalExecutor({ cache: false, workers: 2 });
+afterAll(() => executor.close());
+
+const limits = { timeMs: 1000, memoryMb: 256, outputBytes: 100 };
+const problem = (id: string, check: string): Problem => ({
+  id,
+  prompt: "",
+  entryPoint: "f",
+  language: "python",
+  tests: [
+    {
+      id: `${id}-truth`,
+      problemId: id,
+      kind: "check",
+      entryPoint: "f",
+      code: `def check(candidate):\n${check}`,
+    },
+  ],
+});
+const candidate = (problemId: string, body: string): Candidate => ({
+  id: `${problemId}:${body}`,
+  problemId,
+  code: `def f(x):\n    return ${body}\n`,
+});
+const test = (problemId: string, code: string, sampleIndex: number): UnitTest => ({
+  id: `${problemId}:${code}`,
+  problemId,
+  kind: "assert",
+  code,
+  source: { sampleIndex },
+});
+
+// Problem a (f doubles): "x * 2" is right and passes both generated tests; "x + 2" (sampled twice)
+// passes only f(2) == 4, which appears twice. Problem b (f negates): no generated test passes.
+const input = {
+  problems: [
+    problem("a", "    assert candidate(2) == 4\n    assert candidate(5) == 10\n"),
+    problem("b", "    assert candidate(3) == -3\n"),
+    problem("c", "    assert candidate(1) == 1\n"),
+  ],
+  candidates: [
+    candidate("a", "x * 2"),
+    candidate("a", "x + 2"),
+    candidate("a", "x + 2"),
+    candidate("b", "-x"),
+    candidate("b", "x"),
+  ],
+  tests: [
+    test("a", "assert f(2) == 4", 0),
+    test("a", "assert f(5) == 10", 1),
+    test("a", "assert f(2) == 4", 2),
+    test("b", "assert f(1) == 5", 0),
+  ],
+};
+
+describe("rerank", () => {
+  it("fills matrices from unique executions and scores each method", async () => {
+    const before = executor.stats.executed;
+    const result = await rerank(input, {
+      executor,
+      methods: [createCodetReward(), createCodermVoteReward(), createRandomReward()],
+      limits,
+      groundTruthLimits: limits,
+    });
+    // Unique pairs: a has 2 unique candidates x 2 unique tests + ground truth; b 2 x 1 + ground truth.
+    expect(executor.stats.executed - before).toBe(2 * 2 + 2 + 2 * 1 + 2);
+    // codet on a: "x * 2" passes {t1, t2, t1}: 3 * 1; "x + 2" passes {t1, t1}: 2 * sqrt(2) = 2.83.
+    // b: nobody passes, so a uniform pick: 0.5. Mean over a and b (c has no candidates): 75.
+    expect(result.methods.codet!["pass@1"]).toBeCloseTo(75, 10);
+    expect(result.methods["coderm-vote"]!["pass@1"]).toBeCloseTo(75, 10);
+    expect(result.methods.random!["pass@1"]).toBeCloseTo(((1 / 3 + 1 / 2) / 2) * 100, 10);
+    expect(result.problems.map((outcome) => outcome.problemId)).toEqual(["a", "b"]);
+    expect(result.problems[0]).toMatchObject({
+      candidates: 3,
+      correct: 1,
+      tests: 3,
+      picks: { codet: ["a:x * 2"] },
+    });
+    // Wrong candidates under single tests: on a, t1 (twice) accepts both "x + 2" rows (4 FP) and
+    // t2 rejects them (2 TN); on b, the test rejects "x" (1 TN). FAR = 4 / 7.
+    expect(result.testQuality.single.falseAcceptanceRate).toBeCloseTo((100 * 4) / 7, 10);
+  });
+
+  it("draws seeded subsets, repeats them, and reports intervals", async () => {
+    const options = {
+      executor,
+      methods: [createCodetReward()],
+      limits,
+      groundTruthLimits: limits,
+      candidatesPerProblem: 1,
+      repeats: 20,
+      seed: 7,
+    };
+    const first = await rerank(input, options);
+    const score = first.methods.codet!["pass@1"] as { mean: number; low: number; high: number };
+    expect(score.low).toBeLessThanOrEqual(score.mean);
+    expect(score.high).toBeGreaterThanOrEqual(score.mean);
+    expect(score.mean).toBeGreaterThan(0);
+    expect(score.mean).toBeLessThan(100);
+    expect((await rerank(input, options)).methods).toEqual(first.methods);
+  });
+
+  it("handles problems without tests, and no candidates at all", async () => {
+    const result = await rerank(
+      {
+        problems: [problem("x", "    assert candidate(1) == 2\n")],
+        candidates: [candidate("x", "x + 1")],
+        tests: [],
+      },
+      { executor, methods: [createCodetReward()], limits, groundTruthLimits: limits },
+    );
+    expect(result.methods.codet!["pass@1"]).toBe(100);
+    const empty = await rerank(
+      { problems: [problem("x", "    pass\n")], candidates: [], tests: [] },
+      { executor, methods: [createCodetReward()], limits, groundTruthLimits: limits },
+    );
+    expect(empty.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,320 @@
+import {
+  bootstrapInterval,
+  type Candidate,
+  createRandom,
+  type ExecutionLimits,
+  type ExecutionRequest,
+  type Executor,
+  type Interval,
+  PassMatrix,
+  type Problem,
+  type UnitTest,
+  type VerdictStatus,
+} from "@coderm/core";
+import {
+  addCombinedTestCounts,
+  addSingleTestCounts,
+  emptyConfusion,
+  type TestQuality,
+  testQuality,
+} from "./quality.js";
+import { rankingPassAtK, type TestBasedReward } from "./ranking.js";
+
+/** What to rerank: problems with ground truth, candidate samples and generated tests. */
+export interface RerankInput {
+  problems: readonly Problem[];
+  /** One entry per sample: a solution sampled twice appears twice. */
+  candidates: readonly Candidate[];
+  /** One entry per generated test occurrence: a test generated twice appears twice. */
+  tests: readonly UnitTest[];
+}
+
+/** Options of {@link rerank}. */
+export interface RerankOptions {
+  executor: Executor;
+  methods: readonly TestBasedReward[];
+  /** Limits of a generated test. */
+  limits: ExecutionLimits;
+  /** Limits of a ground-truth test. */
+  groundTruthLimits: ExecutionLimits;
+  /** pass@k values to report for methods that rank (pass@1 always). */
+  ks?: readonly number[];
+  /** Candidates drawn per problem in each repeat (all by default). */
+  candidatesPerProblem?: number;
+  /** Test samples (generations) drawn per problem in each repeat (all by default). */
+  testSamplesPerProblem?: number;
+  /** Repeats of the random subsets (1 by default); results are means with a 95 % interval. */
+  repeats?: number;
+  seed?: number | string;
+  signal?: AbortSignal;
+  /** Called with the number of verdicts expected, then as they arrive. */
+  onProgress?: (event: { total: number } | { done: number; status: VerdictStatus }) => void;
+}
+
+/** A method's scores: pass@k in percent, with intervals when repeated. */
+export type MethodScores = Record<string, number | Interval>;
+
+/** One problem's outcome: the pick's expected correctness under each method (full sets). */
+export interface ProblemOutcome {
+  problemId: string;
+  candidates: number;
+  correct: number;
+  tests: number;
+  /** Expected pass@1 (0..1) of each method's pick. */
+  methods: Record<string, number>;
+  /** Rows each method picks from (uniformly), with their candidate ids. */
+  picks: Record<string, string[]>;
+}
+
+/** The result of {@link rerank}. */
+export interface RerankResult {
+  methods: Record<string, MethodScores>;
+  testQuality: { single: TestQuality; combined: TestQuality };
+  problems: ProblemOutcome[];
+  executeSeconds: number;
+}
+
+interface ProblemData {
+  problem: Problem;
+  candidates: Candidate[];
+  tests: UnitTest[];
+  matrix: PassMatrix;
+  correct: boolean[];
+}
+
+/**
+ * Executes every candidate against its problem's generated tests and ground truth (identical
+ * pairs once, streaming), fills one pass matrix per problem, and scores each method by the
+ * expected correctness of its pick (pass@1) and, for ranking methods, pass@k by CodeT's rule.
+ * Scores are means over the problems that have candidates.
+ */
+export async function rerank(input: RerankInput, options: RerankOptions): Promise<RerankResult> {
+  // Like CodeT, scores average over the problems that have candidates.
+  const data = buildProblems(input).filter((item) => item.candidates.length > 0);
+  const started = performance.now();
+  await execute(data, options);
+  const executeSeconds = (performance.now() - started) / 1000;
+
+  const ks = [...new Set([1, ...(options.ks ?? [2, 10])])].sort((a, b) => a - b);
+  const repeats = options.repeats ?? 1;
+  const subsetting =
+    options.candidatesPerProblem !== undefined || options.testSamplesPerProblem !== undefined;
+  const runs = subsetting ? repeats : 1;
+  const values = new Map<string, number[]>();
+  const record = (key: string, value: number) => {
+    const list = values.get(key) ?? [];
+    list.push(value);
+    values.set(key, list);
+  };
+  const random = createRandom(options.seed ?? 0);
+  for (let run = 0; run < runs; run++) {
+    const totals = new Map<string, number>();
+    for (const item of data) {
+      const { matrix, correct } = subsetting
+        ? subset(item, random.fork(`${run}/${item.problem.id}`), options)
+        : item;
+      for (const method of options.methods) {
+        const ranking = method.rank({
+          problem: item.problem,
+          candidates: matrix.candidateIds.map((id) => ({
+            id,
+            problemId: item.problem.id,
+            code: "",
+          })),
+          passMatrix: matrix,
+        });
+        for (const k of method.ranks ? ks : [1]) {
+          if (k > correct.length && k > 1) continue;
+          const key = `${method.name}\u0000pass@${k}`;
+          totals.set(key, (totals.get(key) ?? 0) + rankingPassAtK(ranking, correct, k));
+        }
+      }
+    }
+    for (const [key, total] of totals) record(key, (100 * total) / Math.max(1, data.length));
+  }
+
+  const methods: Record<string, MethodScores> = {};
+  for (const method of options.methods) methods[method.name] = {};
+  for (const [key, list] of values) {
+    const [name, metric] = key.split("\u0000") as [string, string];
+    methods[name]![metric] =
+      runs === 1 ? list[0]! : bootstrapInterval(list, { seed: options.seed ?? 0 });
+  }
+
+  const single = emptyConfusion();
+  const combined = emptyConfusion();
+  for (const { matrix, correct } of data) {
+    addSingleTestCounts(single, matrix, correct);
+    addCombinedTestCounts(combined, matrix, correct);
+  }
+  return {
+    methods,
+    testQuality: { single: testQuality(single), combined: testQuality(combined) },
+    problems: data.map((item) => outcome(item, options.methods)),
+    executeSeconds,
+  };
+}
+
+function buildProblems(input: RerankInput): ProblemData[] {
+  const candidatesByProblem = groupBy(input.candidates, (candidate) => candidate.problemId);
+  const testsByProblem = groupBy(input.tests, (test) => test.problemId);
+  return input.problems.map((problem) => {
+    const candidates = candidatesByProblem.get(problem.id) ?? [];
+    const tests = testsByProblem.get(problem.id) ?? [];
+    return {
+      problem,
+      candidates,
+      tests,
+      matrix: new PassMatrix(
+        problem.id,
+        candidates.map((candidate) => candidate.id),
+        tests.map((test) => test.id),
+      ),
+      correct: candidates.map(() => false),
+    };
+  });
+}
+
+async function execute(data: ProblemData[], options: RerankOptions): Promise<void> {
+  const requests: ExecutionRequest[] = [];
+  // Where each (candidate, test) verdict lands: matrix cells, or ground-truth flags.
+  const cells = new Map<
+    string,
+    { item: ProblemData; rows: number[]; columns: Map<string, number[]>; truth: number }
+  >();
+  let total = 0;
+  for (const item of data) {
+    const uniqueTests = uniqueBy(item.tests, (test) => test.id);
+    const columns = new Map<string, number[]>();
+    item.tests.forEach((test, column) =>
+      columns.set(test.id, [...(columns.get(test.id) ?? []), column]),
+    );
+    const groundTruth = item.problem.tests ?? [];
+    const rowsById = new Map<string, number[]>();
+    item.candidates.forEach((candidate, row) =>
+      rowsById.set(candidate.id, [...(rowsById.get(candidate.id) ?? []), row]),
+    );
+    for (const [id, rows] of rowsById) {
+      const candidate = item.candidates[rows[0]!]!;
+      cells.set(`${item.problem.id}\u0000${id}`, {
+        item,
+        rows,
+        columns,
+        truth: new Set(groundTruth.map((test) => test.id)).size,
+      });
+      if (uniqueTests.length > 0)
+        requests.push({ candidate, tests: uniqueTests, limits: options.limits });
+      if (groundTruth.length > 0)
+        requests.push({ candidate, tests: groundTruth, limits: options.groundTruthLimits });
+      total += uniqueTests.length + groundTruth.length;
+    }
+  }
+  options.onProgress?.({ total });
+  const truthPasses = new Map<string, Set<string>>();
+  const truthIds = new Set(
+    data.flatMap((item) =>
+      (item.problem.tests ?? []).map((test) => `${item.problem.id}\u0000${test.id}`),
+    ),
+  );
+  const problemOf = new Map<string, string[]>();
+  for (const request of requests) {
+    const list = problemOf.get(request.candidate.id) ?? [];
+    if (!list.includes(request.candidate.problemId)) list.push(request.candidate.problemId);
+    problemOf.set(request.candidate.id, list);
+  }
+  for await (const verdict of options.executor.execute(
+    requests,
+    options.signal ? { signal: options.signal } : {},
+  )) {
+    options.onProgress?.({ done: 1, status: verdict.status });
+    for (const problemId of problemOf.get(verdict.candidateId) ?? []) {
+      const target = cells.get(`${problemId}\u0000${verdict.candidateId}`);
+      if (target === undefined) continue;
+      if (truthIds.has(`${problemId}\u0000${verdict.testId}`)) {
+        if (verdict.status === "pass") {
+          const key = `${problemId}\u0000${verdict.candidateId}`;
+          truthPasses.set(key, (truthPasses.get(key) ?? new Set()).add(verdict.testId));
+        }
+        continue;
+      }
+      for (const column of target.columns.get(verdict.testId) ?? []) {
+        for (const row of target.rows) target.item.matrix.set(row, column, verdict.status);
+      }
+    }
+  }
+  for (const [key, target] of cells) {
+    const passed = target.truth > 0 && (truthPasses.get(key)?.size ?? 0) === target.truth;
+    for (const row of target.rows) target.item.correct[row] = passed;
+  }
+}
+
+function subset(
+  item: ProblemData,
+  random: ReturnType<typeof createRandom>,
+  options: RerankOptions,
+): { matrix: PassMatrix; correct: boolean[] } {
+  const rows = Array.from({ length: item.candidates.length }, (_, row) => row);
+  const chosenRows =
+    options.candidatesPerProblem === undefined
+      ? rows
+      : random.sample(rows, options.candidatesPerProblem).sort((a, b) => a - b);
+  // Tests are drawn by generation (sample index) where known, as one generation is one unit test.
+  const bySample = groupBy(
+    item.tests.map((test, column) => ({ column, sample: test.source?.sampleIndex ?? column })),
+    (entry) => String(entry.sample),
+  );
+  const samples = [...bySample.keys()];
+  const chosenSamples =
+    options.testSamplesPerProblem === undefined
+      ? samples
+      : random.sample(samples, options.testSamplesPerProblem);
+  const chosenColumns = chosenSamples
+    .flatMap((sample) => bySample.get(sample)!.map((entry) => entry.column))
+    .sort((a, b) => a - b);
+  return {
+    matrix: item.matrix.select(chosenRows, chosenColumns),
+    correct: chosenRows.map((row) => item.correct[row]!),
+  };
+}
+
+function outcome(item: ProblemData, methods: readonly TestBasedReward[]): ProblemOutcome {
+  const result: ProblemOutcome = {
+    problemId: item.problem.id,
+    candidates: item.candidates.length,
+    correct: item.correct.filter(Boolean).length,
+    tests: item.tests.length,
+    methods: {},
+    picks: {},
+  };
+  for (const method of methods) {
+    const ranking = method.rank({
+      problem: item.problem,
+      candidates: item.candidates,
+      passMatrix: item.matrix,
+    });
+    result.methods[method.name] = rankingPassAtK(ranking, item.correct, 1);
+    const top = ranking.groups[0] ?? item.candidates.map((_, row) => row);
+    result.picks[method.name] = [...new Set(top.map((row) => item.candidates[row]!.id))];
+  }
+  return result;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = key(item);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
