@@ -13,9 +13,10 @@ function matrix(rows: string[]): PassMatrix {
     rows.map((_, index) => `c${index}`),
     Array.from({ length: rows[0]!.length }, (_, index) => `t${index}`),
   );
-  rows.forEach((text, row) =>
-    [...text].forEach((cell, column) => result.set(row, column, cell === "1" ? "pass" : "fail")),
-  );
+  for (const [row, text] of rows.entries()) {
+    for (const [column, cell] of [...text].entries())
+      result.set(row, column, cell === "1" ? "pass" : "fail");
+  }
   return result;
 }
 

@@ -185,15 +185,9 @@ async function execute(data: ProblemData[], options: RerankOptions): Promise<voi
   let total = 0;
   for (const item of data) {
     const uniqueTests = uniqueBy(item.tests, (test) => test.id);
-    const columns = new Map<string, number[]>();
-    item.tests.forEach((test, column) =>
-      columns.set(test.id, [...(columns.get(test.id) ?? []), column]),
-    );
+    const columns = positionsBy(item.tests, (test) => test.id);
     const groundTruth = item.problem.tests ?? [];
-    const rowsById = new Map<string, number[]>();
-    item.candidates.forEach((candidate, row) =>
-      rowsById.set(candidate.id, [...(rowsById.get(candidate.id) ?? []), row]),
-    );
+    const rowsById = positionsBy(item.candidates, (candidate) => candidate.id);
     for (const [id, rows] of rowsById) {
       const candidate = item.candidates[rows[0]!]!;
       cells.set(`${item.problem.id}\u0000${id}`, {
@@ -307,6 +301,17 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else group.push(item);
   }
   return groups;
+}
+
+/** The positions of the items with each key. */
+function positionsBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number[]> {
+  const positions = new Map<string, number[]>();
+  items.forEach((item, position) => {
+    const list = positions.get(key(item));
+    if (list === undefined) positions.set(key(item), [position]);
+    else list.push(position);
+  });
+  return positions;
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
