@@ -153,6 +153,24 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
     return starting;
   };
 
+  // Syntax-tree keys of programs, remembered in the cache so a warm run needs no parsing.
+  const syntaxTreeKeys = async (programs: readonly string[]): Promise<(string | null)[]> => {
+    if (programKeys === undefined) return programs.map(() => null);
+    const textKeys = programs.map((program) =>
+      sha256(`${pool!.versions.python}:${contentId(program)}`),
+    );
+    const keys = textKeys.map((textKey) => cache?.programKey(textKey));
+    const unknown = keys.flatMap((treeKey, position) => (treeKey === undefined ? [position] : []));
+    if (unknown.length > 0) {
+      const computed = await programKeys.keys(unknown.map((position) => programs[position]!));
+      unknown.forEach((position, index) => {
+        keys[position] = computed[index] ?? null;
+        cache?.rememberProgramKey(textKeys[position]!, keys[position]!);
+      });
+    }
+    return keys as (string | null)[];
+  };
+
   const deliver = (waiter: Waiter, verdict: CachedVerdict, cached: boolean) => {
     stats.byStatus[verdict.status] += 1;
     waiter.queue.push({
@@ -251,8 +269,7 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
         for await (const batch of batches(requests, 256)) {
           if (options.signal?.aborted) return;
           const checked = batch.map((raw) => checkRequest(raw, index++));
-          const treeKeys =
-            (await programKeys?.keys(checked.map((request) => request.candidate.code))) ?? [];
+          const treeKeys = await syntaxTreeKeys(checked.map((request) => request.candidate.code));
           for (const [position, request] of checked.entries())
             submit(request, treeKeys[position] ?? null);
         }

@@ -23,6 +23,13 @@ export interface VerdictCache {
   lookup(context: string, candidate: string): Map<string, CachedVerdict>;
   /** Stores a verdict; it is durable after the next flush (at most `flushIntervalMs` later). */
   put(context: string, candidate: string, test: string, verdict: CachedVerdict): void;
+  /**
+   * The syntax-tree key remembered for a program's text key: a key, null when the program does
+   * not parse, undefined when unknown.
+   */
+  programKey(textKey: string): string | null | undefined;
+  /** Remembers a program's syntax-tree key (written with the next flush). */
+  rememberProgramKey(textKey: string, treeKey: string | null): void;
   /** Writes pending verdicts now. */
   flush(): void;
   /** Flushes and closes the store. */
@@ -77,6 +84,10 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
         verdicts TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS verdict_chunks_by_candidate ON verdict_chunks (context, candidate);
+      CREATE TABLE IF NOT EXISTS program_keys (
+        text_key BLOB PRIMARY KEY,
+        tree_key TEXT
+      ) WITHOUT ROWID;
     `);
   } catch (cause) {
     throw new CodermError(
@@ -89,6 +100,13 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
     "SELECT verdicts FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
   );
   const insert: StatementSync = database.prepare("INSERT INTO verdict_chunks VALUES (?, ?, ?)");
+  const selectProgram: StatementSync = database.prepare(
+    "SELECT tree_key FROM program_keys WHERE text_key = ?",
+  );
+  const insertProgram: StatementSync = database.prepare(
+    "INSERT OR REPLACE INTO program_keys VALUES (?, ?)",
+  );
+  let pendingPrograms = new Map<string, string | null>();
   const flushIntervalMs = settings.flushIntervalMs ?? 200;
   let pending = new Map<string, { context: string; candidate: string; entries: ChunkEntry[] }>();
   let pendingCount = 0;
@@ -98,15 +116,18 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (pending.size === 0) return;
+    if (pending.size === 0 && pendingPrograms.size === 0) return;
     const chunks = pending;
+    const programs = pendingPrograms;
     pending = new Map();
+    pendingPrograms = new Map();
     pendingCount = 0;
     database.exec("BEGIN");
     try {
       for (const { context, candidate, entries } of chunks.values()) {
         insert.run(key(context), key(candidate), stringifyJson(entries));
       }
+      for (const [textKey, treeKey] of programs) insertProgram.run(key(textKey), treeKey);
       database.exec("COMMIT");
     } catch (cause) {
       database.exec("ROLLBACK");
@@ -133,6 +154,16 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
         }
       }
       return found;
+    },
+    programKey(textKey) {
+      if (pendingPrograms.has(textKey)) return pendingPrograms.get(textKey);
+      const row = selectProgram.get(key(textKey)) as { tree_key: string | null } | undefined;
+      return row === undefined ? undefined : row.tree_key;
+    },
+    rememberProgramKey(textKey, treeKey) {
+      if (closed) return;
+      pendingPrograms.set(textKey, treeKey);
+      timer ??= setTimeout(flush, flushIntervalMs).unref();
     },
     put(context, candidate, test, verdict) {
       if (closed) return;

@@ -196,10 +196,17 @@ async function execute(data: ProblemData[], options: RerankOptions): Promise<voi
         columns,
         truth: new Set(groundTruth.map((test) => test.id)).size,
       });
-      if (uniqueTests.length > 0)
-        requests.push({ candidate, tests: uniqueTests, limits: options.limits });
-      if (groundTruth.length > 0)
-        requests.push({ candidate, tests: groundTruth, limits: options.groundTruthLimits });
+      // One request (one fork of the candidate) when both kinds of test share their limits.
+      if (sameLimits(options.limits, options.groundTruthLimits)) {
+        const tests = [...uniqueTests, ...groundTruth];
+        if (tests.length > 0) requests.push({ candidate, tests, limits: options.limits });
+      } else {
+        if (uniqueTests.length > 0)
+          requests.push({ candidate, tests: uniqueTests, limits: options.limits });
+        if (groundTruth.length > 0) {
+          requests.push({ candidate, tests: groundTruth, limits: options.groundTruthLimits });
+        }
+      }
       total += uniqueTests.length + groundTruth.length;
     }
   }
@@ -301,6 +308,10 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else group.push(item);
   }
   return groups;
+}
+
+function sameLimits(a: ExecutionLimits, b: ExecutionLimits): boolean {
+  return a.timeMs === b.timeMs && a.memoryMb === b.memoryMb && a.outputBytes === b.outputBytes;
 }
 
 /** The positions of the items with each key. */

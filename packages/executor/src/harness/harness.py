@@ -69,8 +69,8 @@ errorType "BadTest" (a test whose code does not compile: "SyntaxError").
 Values ("args", "expected", "value") use plain JSON plus single-key tag objects, so that Python
 values survive a round trip through JavaScript numbers unchanged:
     {"$tuple": [...]}, {"$set": [...]}, {"$frozenset": [...]}, {"$bytes": "<base64>"},
-    {"$complex": [re, im]}, {"$dict": [[key, value], ...]} (non-str keys, or a lone "$..." key),
-    {"$int": "<decimal>"} (beyond +-(2**53-1)),
+    {"$complex": [re, im]}, {"$dict": [[key, value], ...]} (non-str keys, or keys starting with "$"),
+    {"$int": "<decimal>" | "0x<hex>" | "-0x<hex>"} (beyond +-(2**53-1); hex past 16384 bits),
     {"$float": "1.0" | "-0.0" | "nan" | "inf" | "-inf" | "1e+20"} (integral or non-finite floats),
     {"$repr": "...", "$type": "name"} (not representable; as "expected" it never compares equal).
 Plain floats are non-integral and finite, so JavaScript's shortest round-trip repr reproduces them.
@@ -104,7 +104,7 @@ directory.
               a float / non-empty list or tuple of floats) same type, same length, numpy.allclose
               rules with rtol=1e-7. Any exception in f -> error; a mismatch -> fail. evalplus's
               per-input time limit is max(1 s, 4 x the canonical solution's time): send it as the
-              test's timeMs. Output mode (no "expected") returns f's value, tagged (below).
+              test's timeMs. Output mode (no "expected") returns f's value (tagged, see Values).
     stdio     LiveCodeBench: stdout and expected are stripped, split on "\\n", each line stripped;
               equal line count; each line equal, or equal as lists of Decimal tokens.
 The timer (setitimer, timeMs, wall clock) covers exec(program) + the test. Before its first test a
@@ -241,6 +241,13 @@ def _enc_float(x):
     return x
 
 
+def _int_text(v):
+    # decimal up to ~5000 digits; beyond, hex ("0x..."/"-0x...": linear time, no digit limit)
+    if v.bit_length() <= 16384:
+        return str(v)
+    return hex(v)
+
+
 def encode_value(v, _depth=0):
     """Python value -> JSON-compatible structure (tags for what plain JSON would lose)."""
     if _depth > 200:
@@ -249,7 +256,7 @@ def encode_value(v, _depth=0):
     if v is None or t is str or t is bool:
         return v
     if t is int:
-        return v if -_SAFE_INT <= v <= _SAFE_INT else {"$int": str(v)}
+        return v if -_SAFE_INT <= v <= _SAFE_INT else {"$int": _int_text(v)}
     if t is float:
         return _enc_float(v)
     d = _depth + 1
@@ -268,7 +275,7 @@ def encode_value(v, _depth=0):
     if isinstance(v, bool):
         return bool(v)
     if isinstance(v, int):
-        return encode_value(int(v), d)
+        return encode_value(int(v), _depth)
     if isinstance(v, float):
         return _enc_float(float(v))
     if isinstance(v, str):
@@ -305,7 +312,7 @@ def _decode_hook(d):
         if k == "$tuple" and type(v) is list:
             return tuple(v)
         if k == "$int" and type(v) is str:
-            return int(v)
+            return int(v, 0) if "x" in v else int(v)
         if k == "$float" and type(v) is str:
             return float(v)
         if k == "$set" and type(v) is list:
@@ -328,10 +335,15 @@ def _decode_hook(d):
 _request_decoder = json.JSONDecoder()
 
 
+_PLAIN = (int, float, str, bool, type(None))
+
+
 def decode_value(v):
-    """Tagged JSON structure (see encode_value) -> Python value."""
+    """Tagged JSON structure (see encode_value) -> Python value (plain data is not copied)."""
     t = type(v)
     if t is list:
+        if all(type(x) in _PLAIN for x in v):
+            return v
         return [decode_value(x) for x in v]
     if t is dict:
         d = {k: decode_value(x) for k, x in v.items()}

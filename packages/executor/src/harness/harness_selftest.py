@@ -239,15 +239,25 @@ def t_worker_killed(h):
 
 
 def t_large(h):
-    prog = "def f(n):\n    return list(range(n))\n"
+    prog = "def f(n):\n    return list(range(n))\ndef g(n):\n    return 'x' * n\ndef b(n):\n    return 7 ** n\n"
     tests = [A("assert f(%d) == list(range(%d))" % (i % 7, i % 7)) for i in range(3000)]
     res, _ = h.run(req(prog, tests))
     bad = [r for r in res if r["status"] != "pass"]
     assert not bad, bad[:3]
-    res, _ = h.run(req(prog, [{"kind": "call", "entryPoint": "f", "args": [10**6]},
-                              {"kind": "call", "entryPoint": "f", "args": [3]}], timeMs=5000))
-    expect_eq([(r["status"], r.get("errorType")) for r in res], [("error", "HarnessLimit"), ("pass", None)])
+    res, _ = h.run(req(prog, [{"kind": "call", "entryPoint": "g", "args": [70 << 20]},
+                              {"kind": "call", "entryPoint": "f", "args": [3]},
+                              {"kind": "call", "entryPoint": "f", "args": [10**6]},
+                              {"kind": "call", "entryPoint": "b", "args": [200000]}], timeMs=5000))
+    expect_eq([(r["status"], r.get("errorType")) for r in res],
+              [("error", "HarnessLimit"), ("pass", None), ("pass", None), ("pass", None)])
     expect_eq(res[1]["value"], [0, 1, 2])
+    expect_eq(len(res[2]["value"]), 10**6)
+    assert res[3]["value"]["$int"].startswith("0x"), str(res[3]["value"])[:50]
+    assert int(res[3]["value"]["$int"], 16) == 7 ** 200000
+    res2, _ = h.run(req(prog, [{"kind": "call", "entryPoint": "b", "args": [200000], "expected": res[3]["value"]},
+                               {"kind": "call", "entryPoint": "b", "args": [200001], "expected": res[3]["value"]}],
+                        timeMs=5000))
+    expect_eq(statuses(res2), ["pass", "fail"])
 
 
 def t_zygote_restart(h):
