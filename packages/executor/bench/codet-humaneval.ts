@@ -62,6 +62,12 @@ async function workerPeakRssMb(): Promise<number> {
   return total;
 }
 
+function sumOfWaits(waits: Map<string, Set<number>>): number {
+  let total = 0;
+  for (const candidateWaits of waits.values()) for (const wallMs of candidateWaits) total += wallMs;
+  return total;
+}
+
 async function run(cacheDir: string) {
   const executor = createLocalExecutor({
     cache: createSqliteVerdictCache({ path: join(cacheDir, "verdicts.sqlite") }),
@@ -97,7 +103,7 @@ async function run(cacheDir: string) {
     wallS: Number(wallS.toFixed(2)),
     executionsPerS: Math.round(stats.executed / wallS),
     byStatus: counts,
-    timeoutS: Number(([...waits.values()].reduce((sum, set) => sum + [...set].reduce((a, b) => a + b, 0), 0) / 1000).toFixed(1)),
+    timeoutS: Number((sumOfWaits(waits) / 1000).toFixed(1)),
     nodePeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     workersPeakRssMb: Math.round(workerRss),
   };

@@ -725,6 +725,9 @@ class _BoundedText(io.TextIOBase):
         self._parts.clear()
 
 
+_MYPID = [0]
+
+
 class _RingWriter:
     __slots__ = ("mm", "cap", "wp", "rp", "wfd")
 
@@ -734,6 +737,7 @@ class _RingWriter:
         self.wp = _HDR_POS.unpack_from(mm, 0)[0]
         self.rp = _HDR_POS.unpack_from(mm, 8)[0]
         self.wfd = wfd
+        _MYPID[0] = os.getpid()
 
     def put(self, data):
         blob = _LEN.pack(len(data)) + data
@@ -761,6 +765,7 @@ class _RingWriter:
             mm[base:base + need - first] = blob[first:]
         self.wp += need
         _HDR_POS.pack_into(mm, 0, self.wp)
+        _HDR_POS.pack_into(mm, 40, _MYPID[0])
 
 
 def _noproc(*a, **k):
@@ -2280,6 +2285,7 @@ class Worker:
         if _DEBUG:
             _dbg.append(("fork", time.perf_counter()))
         pid = self.z_fork()
+        self.cur_pid = pid
         if _DEBUG:
             _dbg.append(("forked", time.perf_counter()))
         rfd = self.notify_r
@@ -2483,7 +2489,8 @@ class Worker:
         if wp == rp:
             return rp, expect, False, None
         if wp < rp or wp - rp > RING_CAP:
-            return rp, expect, False, "ring positions corrupt (write %d, read %d)" % (wp, rp)
+            return rp, expect, False, "ring positions corrupt (write %d, read %d, last writer %d, child %s)" % (
+                wp, rp, _HDR_POS.unpack_from(mm, 40)[0], getattr(self, "cur_pid", None))
         n = wp - rp
         pos = rp % RING_CAP
         base = _HDR_SIZE
