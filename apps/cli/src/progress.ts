@@ -4,8 +4,8 @@ export interface Progress {
   advance(count?: number): void;
   /** Sets the total number of units (it may grow while work streams in). */
   setTotal(total: number): void;
-  /** Replaces the trailing note, such as a running tally of verdicts. */
-  setNote(note: string): void;
+  /** Sets the trailing note, such as a running tally; a function is called only when drawing. */
+  setNote(note: string | (() => string)): void;
   /** Clears the display and prints a final line when the work took long enough to show one. */
   finish(): void;
 }
@@ -34,7 +34,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const started = performance.now();
   let total = options.total ?? 0;
   let done = 0;
-  let note = "";
+  let note: string | (() => string) = "";
   let lastDraw = 0;
   let lastDecile = -1;
   let shown = false;
@@ -49,7 +49,8 @@ export function createProgress(options: ProgressOptions): Progress {
       total > 0
         ? `[${"#".repeat(filled)}${".".repeat(barWidth - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% `
         : "";
-    return `${options.label} ${bar}${done}/${total || "?"} ${formatRate(rate)} elapsed ${formatDuration(elapsed)} eta ${eta}${note ? ` ${note}` : ""}`;
+    const text = typeof note === "function" ? note() : note;
+    return `${options.label} ${bar}${done}/${total || "?"} ${formatRate(rate)} elapsed ${formatDuration(elapsed)} eta ${eta}${text ? ` ${text}` : ""}`;
   };
 
   const draw = (force = false) => {

@@ -44,6 +44,8 @@ export interface SqliteVerdictCacheSettings {
   flushIntervalMs?: number;
 }
 
+const schemaVersion = 2;
+
 const statusCode = new Map<VerdictStatus, number>(
   verdictStatuses.map((status, index) => [status, index]),
 );
@@ -74,14 +76,26 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
   try {
     mkdirSync(dirname(path), { recursive: true });
     database = new DatabaseSync(path);
+    database.exec("PRAGMA busy_timeout = 5000;");
+    // A store written by another layout is a cache: it is dropped and rebuilt.
+    const { user_version: version } = database.prepare("PRAGMA user_version").get() as {
+      user_version: number;
+    };
+    if (version !== schemaVersion) {
+      database.exec(`
+        DROP TABLE IF EXISTS verdict_chunks;
+        DROP TABLE IF EXISTS program_keys;
+        PRAGMA user_version = ${schemaVersion};
+      `);
+    }
     database.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS verdict_chunks (
         context BLOB NOT NULL,
         candidate BLOB NOT NULL,
-        verdicts TEXT NOT NULL
+        verdicts TEXT NOT NULL,
+        exact INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS verdict_chunks_by_candidate ON verdict_chunks (context, candidate);
       CREATE TABLE IF NOT EXISTS program_keys (
@@ -97,9 +111,9 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
     );
   }
   const select: StatementSync = database.prepare(
-    "SELECT verdicts FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
+    "SELECT verdicts, exact FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
   );
-  const insert: StatementSync = database.prepare("INSERT INTO verdict_chunks VALUES (?, ?, ?)");
+  const insert: StatementSync = database.prepare("INSERT INTO verdict_chunks VALUES (?, ?, ?, ?)");
   const selectProgram: StatementSync = database.prepare(
     "SELECT tree_key FROM program_keys WHERE text_key = ?",
   );
@@ -125,7 +139,10 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
     database.exec("BEGIN");
     try {
       for (const { context, candidate, entries } of chunks.values()) {
-        insert.run(key(context), key(candidate), stringifyJson(entries));
+        // Only computed values can hold big integers or non-finite floats; other chunks take the
+        // native JSON parser when read.
+        const exact = entries.some((entry) => entry[4]?.value !== undefined) ? 1 : 0;
+        insert.run(key(context), key(candidate), stringifyJson(entries), exact);
       }
       for (const [textKey, treeKey] of programs) insertProgram.run(key(textKey), treeKey);
       database.exec("COMMIT");
@@ -168,7 +185,7 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
     put(context, candidate, test, verdict) {
       if (closed) return;
       const { status, wallMs, cpuMs, ...detail } = verdict;
-      const entry: ChunkEntry = [test, statusCode.get(status)!, wallMs, cpuMs];
+      const entry: ChunkEntry = [test, statusCode.get(status)!, round(wallMs), round(cpuMs)];
       if (Object.keys(detail).length > 0) entry.push(detail);
       const group = `${context}/${candidate}`;
       const chunk = pending.get(group);
@@ -186,6 +203,11 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
       database.close();
     },
   };
+}
+
+/** Times are kept to the microsecond. */
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 1000) / 1000;
 }
 
 /** Keys are hex digests; the store keeps their first 16 bytes. */

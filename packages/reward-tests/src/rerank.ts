@@ -175,29 +175,31 @@ function buildProblems(input: RerankInput): ProblemData[] {
   });
 }
 
+/** Where the verdicts of one candidate of one problem land. */
+interface Target {
+  item: ProblemData;
+  rows: number[];
+  columns: Map<string, number[]>;
+  truthIds: Set<string>;
+  truthPassed: Set<string>;
+}
+
 async function execute(data: ProblemData[], options: RerankOptions): Promise<void> {
   const requests: ExecutionRequest[] = [];
-  // Where each (candidate, test) verdict lands: matrix cells, or ground-truth flags.
-  const cells = new Map<
-    string,
-    { item: ProblemData; rows: number[]; columns: Map<string, number[]>; truth: number }
-  >();
+  const targets = new Map<string, Target[]>();
+  const joint = sameLimits(options.limits, options.groundTruthLimits);
   let total = 0;
   for (const item of data) {
     const uniqueTests = uniqueBy(item.tests, (test) => test.id);
     const columns = positionsBy(item.tests, (test) => test.id);
-    const groundTruth = item.problem.tests ?? [];
-    const rowsById = positionsBy(item.candidates, (candidate) => candidate.id);
-    for (const [id, rows] of rowsById) {
+    const groundTruth = uniqueBy(item.problem.tests ?? [], (test) => test.id);
+    const truthIds = new Set(groundTruth.map((test) => test.id));
+    for (const [id, rows] of positionsBy(item.candidates, (candidate) => candidate.id)) {
       const candidate = item.candidates[rows[0]!]!;
-      cells.set(`${item.problem.id}\u0000${id}`, {
-        item,
-        rows,
-        columns,
-        truth: new Set(groundTruth.map((test) => test.id)).size,
-      });
+      const target: Target = { item, rows, columns, truthIds, truthPassed: new Set() };
+      targets.set(id, [...(targets.get(id) ?? []), target]);
       // One request (one fork of the candidate) when both kinds of test share their limits.
-      if (sameLimits(options.limits, options.groundTruthLimits)) {
+      if (joint) {
         const tests = [...uniqueTests, ...groundTruth];
         if (tests.length > 0) requests.push({ candidate, tests, limits: options.limits });
       } else {
@@ -211,31 +213,14 @@ async function execute(data: ProblemData[], options: RerankOptions): Promise<voi
     }
   }
   options.onProgress?.({ total });
-  const truthPasses = new Map<string, Set<string>>();
-  const truthIds = new Set(
-    data.flatMap((item) =>
-      (item.problem.tests ?? []).map((test) => `${item.problem.id}\u0000${test.id}`),
-    ),
-  );
-  const problemOf = new Map<string, string[]>();
-  for (const request of requests) {
-    const list = problemOf.get(request.candidate.id) ?? [];
-    if (!list.includes(request.candidate.problemId)) list.push(request.candidate.problemId);
-    problemOf.set(request.candidate.id, list);
-  }
   for await (const verdict of options.executor.execute(
     requests,
     options.signal ? { signal: options.signal } : {},
   )) {
     options.onProgress?.({ done: 1, status: verdict.status });
-    for (const problemId of problemOf.get(verdict.candidateId) ?? []) {
-      const target = cells.get(`${problemId}\u0000${verdict.candidateId}`);
-      if (target === undefined) continue;
-      if (truthIds.has(`${problemId}\u0000${verdict.testId}`)) {
-        if (verdict.status === "pass") {
-          const key = `${problemId}\u0000${verdict.candidateId}`;
-          truthPasses.set(key, (truthPasses.get(key) ?? new Set()).add(verdict.testId));
-        }
+    for (const target of targets.get(verdict.candidateId) ?? []) {
+      if (target.truthIds.has(verdict.testId)) {
+        if (verdict.status === "pass") target.truthPassed.add(verdict.testId);
         continue;
       }
       for (const column of target.columns.get(verdict.testId) ?? []) {
@@ -243,9 +228,11 @@ async function execute(data: ProblemData[], options: RerankOptions): Promise<voi
       }
     }
   }
-  for (const [key, target] of cells) {
-    const passed = target.truth > 0 && (truthPasses.get(key)?.size ?? 0) === target.truth;
-    for (const row of target.rows) target.item.correct[row] = passed;
+  for (const list of targets.values()) {
+    for (const target of list) {
+      const passed = target.truthIds.size > 0 && target.truthPassed.size === target.truthIds.size;
+      for (const row of target.rows) target.item.correct[row] = passed;
+    }
   }
 }
 

@@ -137,6 +137,11 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
   try {
     const progress = createProgress({ label: "executing", stream: output.stderr });
     const tally: Record<string, number> = {};
+    progress.setNote(() =>
+      Object.entries(tally)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(" "),
+    );
     const result = await rerank(input, {
       executor,
       methods,
@@ -152,11 +157,6 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
           return;
         }
         tally[event.status] = (tally[event.status] ?? 0) + 1;
-        progress.setNote(
-          Object.entries(tally)
-            .map(([status, count]) => `${status} ${count}`)
-            .join(" "),
-        );
         progress.advance();
       },
     });

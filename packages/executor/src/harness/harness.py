@@ -181,16 +181,13 @@ K_GROUP, K_STMT, K_CHECK, K_UNIT, K_CALL, K_STDIO = 1, 2, 3, 4, 5, 6
 _SAFE_INT = (1 << 53) - 1
 _DEFAULT_INT_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
 
-# Shared header of the result ring, read by the worker while the child writes it. Every field is a
-# native, 8-byte aligned integer written and read with one memcpy (a single store/load on the
-# platforms this runs on), so a reader never sees a torn value; the child writes a test's start
-# time before its index, and the worker reads the index before the start time.
-_HDR = struct.Struct("=QQqQQ")     # write_pos, read_pos, current test index, its start (ns), phase
-_HDR_POS = struct.Struct("=Q")     # offsets 0 (write_pos) and 8 (read_pos)
-_HDR_IDX = struct.Struct("=q")     # offset 16
-_HDR_START = struct.Struct("=Q")   # offset 24
-_HDR_PHASE = struct.Struct("=Q")   # offset 32: 0 = executing the program, 1 = running the test,
-#                                    2 = importing the program's modules, 3 = encoding a value
+# Shared header of the result ring, read by the worker while the child writes it: 8-byte aligned
+# int64 slots accessed through memoryview(mm).cast("q"), one plain store/load each (never through
+# struct.pack_into, which zero-fills its target before writing and so lets a concurrent reader see
+# 0). The child writes a test's start time before its index; the worker reads the index first.
+H_WP, H_RP, H_IDX, H_START, H_PHASE = 0, 1, 2, 3, 4   # write pos, read pos, test index, its start
+#   (monotonic ns), phase: 0 = executing the program, 1 = running the test,
+#   2 = importing the program's modules, 3 = encoding a value
 _LEN = struct.Struct("<I")
 _FRAME_LEN = struct.Struct(">I")
 _HDR_SIZE = 64
@@ -725,19 +722,16 @@ class _BoundedText(io.TextIOBase):
         self._parts.clear()
 
 
-_MYPID = [0]
-
-
 class _RingWriter:
-    __slots__ = ("mm", "cap", "wp", "rp", "wfd")
+    __slots__ = ("mm", "hv", "cap", "wp", "rp", "wfd")
 
-    def __init__(self, mm, cap, wfd):
+    def __init__(self, mm, hv, cap, wfd):
         self.mm = mm
+        self.hv = hv
         self.cap = cap
-        self.wp = _HDR_POS.unpack_from(mm, 0)[0]
-        self.rp = _HDR_POS.unpack_from(mm, 8)[0]
+        self.wp = hv[H_WP]
+        self.rp = hv[H_RP]
         self.wfd = wfd
-        _MYPID[0] = os.getpid()
 
     def put(self, data):
         blob = _LEN.pack(len(data)) + data
@@ -745,7 +739,7 @@ class _RingWriter:
         cap = self.cap
         mm = self.mm
         if cap - (self.wp - self.rp) < need:
-            self.rp = _HDR_POS.unpack_from(mm, 8)[0]
+            self.rp = self.hv[H_RP]
             delay = 0.0001
             while cap - (self.wp - self.rp) < need:
                 try:
@@ -754,7 +748,7 @@ class _RingWriter:
                     pass
                 time.sleep(delay)
                 delay = min(delay * 2, 0.005)
-                self.rp = _HDR_POS.unpack_from(mm, 8)[0]
+                self.rp = self.hv[H_RP]
         pos = self.wp % cap
         first = cap - pos
         base = _HDR_SIZE
@@ -764,8 +758,7 @@ class _RingWriter:
             mm[base + pos:base + cap] = blob[:first]
             mm[base:base + need - first] = blob[first:]
         self.wp += need
-        _HDR_POS.pack_into(mm, 0, self.wp)
-        _HDR_POS.pack_into(mm, 40, _MYPID[0])
+        self.hv[H_WP] = self.wp
 
 
 def _noproc(*a, **k):
@@ -909,7 +902,8 @@ class _Child:
         sys.stderr = self.err
         sys.stdin = self.nullin
         self.recursion_limit = _RECURSION_LIMIT
-        self.ring = _RingWriter(self.mm, RING_CAP, self.wfd)
+        self.hv = memoryview(self.mm).cast("q")
+        self.ring = _RingWriter(self.mm, self.hv, RING_CAP, self.wfd)
         self.bsnap = _BUILTINS_FULL
 
     # ---- helpers -----------------------------------------------------------------------
@@ -1047,15 +1041,13 @@ class _Child:
         perf = time.perf_counter
         ptime = time.process_time
         mono = time.monotonic_ns
-        hdr_i = _HDR_IDX.pack_into
-        hdr_t = _HDR_START.pack_into
+        hv = self.hv
         mm = self.mm
         prog = job.prog
         gexprs = job.group_exprs
         gvals = {}
         record = self.record
         prologue = self.prologue
-        phase_w = _HDR_PHASE.pack_into
         scalar = (int, str, bool, float, type(None), bytes)
         self.pfail = None
         if job.warm is not None:
@@ -1064,8 +1056,8 @@ class _Child:
             if i in decided:
                 continue
             ent = plan[i]
-            hdr_t(mm, 24, mono())
-            hdr_i(mm, 16, i)
+            hv[H_START] = mono()
+            hv[H_IDX] = i
             kind = ent[0]
             tsec = ent[-1]
             pf = self.pfail
@@ -1082,7 +1074,7 @@ class _Child:
                     prologue()
                     phase = -1
                     we = ce = 0.0
-                    phase_w(mm, 32, 0)
+                    hv[H_PHASE] = 0
                     st[1] = False
                     st[0] = True
                     t0 = perf()
@@ -1093,7 +1085,7 @@ class _Child:
                             ns = {}
                             exec(prog, ns)
                             phase = 0
-                            phase_w(mm, 32, 1)
+                            hv[H_PHASE] = 1
                             val = eval(gexprs[gid], ns)
                             we = perf() - t0
                             ce = ptime() - c0
@@ -1195,7 +1187,7 @@ class _Child:
             if kind == K_STMT:
                 prologue()
                 phase = -1
-                phase_w(mm, 32, 0)
+                hv[H_PHASE] = 0
                 st[1] = False
                 st[0] = True
                 t0 = perf()
@@ -1206,7 +1198,7 @@ class _Child:
                         ns = {}
                         exec(prog, ns)
                         phase = 0
-                        phase_w(mm, 32, 1)
+                        hv[H_PHASE] = 1
                         exec(ent[1], ns)
                     finally:
                         setitimer(REAL, 0.0)
@@ -1249,16 +1241,16 @@ class _Child:
     def warm_up(self):
         """Imports the program's third-party modules once, under limits.importTimeMs."""
         job = self.job
-        _HDR_START.pack_into(self.mm, 24, time.monotonic_ns())
-        _HDR_IDX.pack_into(self.mm, 16, job.first)
-        _HDR_PHASE.pack_into(self.mm, 32, 2)
+        self.hv[H_START] = time.monotonic_ns()
+        self.hv[H_IDX] = job.first
+        self.hv[H_PHASE] = 2
         self.prologue()
 
         def body():
             exec(job.warm, {})
 
         _, res, wall, cpu = self.timed(body, job.limits["importTimeMs"] / 1000.0, program_phase=False)
-        _HDR_PHASE.pack_into(self.mm, 32, 1)
+        self.hv[H_PHASE] = 1
         if res is not None and res[0] == "timeout":
             self.pfail = ("timeout", wall, cpu, "Timeout",
                           "importing the program's modules took longer than %.0f ms"
@@ -1270,7 +1262,7 @@ class _Child:
 
     def prog_done(self):
         self.prog_ok = True
-        _HDR_PHASE.pack_into(self.mm, 32, 1)
+        self.hv[H_PHASE] = 1
 
     def timed(self, fn, tsec, program_phase=True):
         """Runs fn() under the timer. Returns (result, (status, etype, msg) | None, wall, cpu).
@@ -1278,7 +1270,7 @@ class _Child:
         fn calls self.prog_done() once the program itself has executed; a failure before that
         point is a program-level failure that every later test of this child shares."""
         self.prog_ok = False
-        _HDR_PHASE.pack_into(self.mm, 32, 0 if program_phase else 1)
+        self.hv[H_PHASE] = 0 if program_phase else 1
         st = _tstate
         st[1] = False
         st[0] = True
@@ -1361,8 +1353,8 @@ class _Child:
             return
         if not has_exp:
             # encoding is harness work: give it its own (generous) watchdog budget
-            _HDR_PHASE.pack_into(self.mm, 32, 3)
-            _HDR_START.pack_into(self.mm, 24, time.monotonic_ns())
+            self.hv[H_PHASE] = 3
+            self.hv[H_START] = time.monotonic_ns()
             try:
                 sys.set_int_max_str_digits(0)
             except Exception:
@@ -1797,6 +1789,7 @@ class Worker:
         os.mkdir(self.work_dir, 0o700)
         self.fdout_path = os.path.join(self.base, "fdout")
         self.mm = mmap.mmap(-1, _HDR_SIZE + RING_CAP)
+        self.hv = memoryview(self.mm).cast("q")
         global _BUILTINS_FULL, _UNITTEST_SNAP
         _BUILTINS_FULL = dict(builtins.__dict__)
         _UNITTEST_SNAP = [(c, dict(c.__dict__)) for c in
@@ -2250,7 +2243,12 @@ class Worker:
         mm = self.mm
         first = job.first
         now = time.monotonic_ns()
-        _HDR.pack_into(mm, 0, 0, 0, first, now, 1)
+        hv = self.hv
+        hv[H_WP] = 0
+        hv[H_RP] = 0
+        hv[H_IDX] = first
+        hv[H_START] = now
+        hv[H_PHASE] = 1
         remaining = [job.budgets[i] for i in range(first, job.n) if i not in job.decided]
         job.cpu_budget_s = sum(remaining) + 2.0
         if job.warm is not None:
@@ -2285,7 +2283,6 @@ class Worker:
         if _DEBUG:
             _dbg.append(("fork", time.perf_counter()))
         pid = self.z_fork()
-        self.cur_pid = pid
         if _DEBUG:
             _dbg.append(("forked", time.perf_counter()))
         rfd = self.notify_r
@@ -2301,10 +2298,10 @@ class Worker:
         try:
             while True:
                 # watchdog deadline for the test the child is running now
-                cur_i = _HDR_IDX.unpack_from(mm, 16)[0]
-                cur_start = _HDR_START.unpack_from(mm, 24)[0]
+                cur_i = hv[H_IDX]
+                cur_start = hv[H_START]
                 start_ns = cur_start if cur_i == expect else max(cur_start, last_progress)
-                phase_now = _HDR_PHASE.unpack_from(mm, 32)[0]
+                phase_now = hv[H_PHASE]
                 if expect is None:
                     deadline = None
                 elif phase_now == 2:
@@ -2395,7 +2392,7 @@ class Worker:
         else:
             r = self._death_result(status, done)
         job.decided[culprit] = r
-        phase = _HDR_PHASE.unpack_from(mm, 32)[0]
+        phase = hv[H_PHASE]
         if phase == 2:
             # stopped while importing the program's modules: every test imports them
             if killed:
@@ -2485,12 +2482,11 @@ class Worker:
     def _drain(self, job, rp, expect):
         """Reads new records from the ring. Returns (rp, expect, progressed, protocol_error)."""
         mm = self.mm
-        wp = _HDR_POS.unpack_from(mm, 0)[0]
+        wp = self.hv[H_WP]
         if wp == rp:
             return rp, expect, False, None
         if wp < rp or wp - rp > RING_CAP:
-            return rp, expect, False, "ring positions corrupt (write %d, read %d, last writer %d, child %s)" % (
-                wp, rp, _HDR_POS.unpack_from(mm, 40)[0], getattr(self, "cur_pid", None))
+            return rp, expect, False, "ring positions corrupt (write %d, read %d)" % (wp, rp)
         n = wp - rp
         pos = rp % RING_CAP
         base = _HDR_SIZE
@@ -2548,7 +2544,7 @@ class Worker:
             self.emit_ptr = expect + 1
             expect = self._next_undecided(job, expect + 1)
         rp = wp
-        _HDR_POS.pack_into(mm, 8, rp)
+        self.hv[H_RP] = rp
         return rp, expect, True, err
 
     def _clean_work_dir(self):
