@@ -84,7 +84,8 @@ fds 0/1/2 on /dev/null and a private file, and process creation disabled (maxPro
 worker hands the job to the child through shared memory (marshal; worker -> child only) and reads
 the child's results from a shared ring, parsing them defensively (JSON or one strict pattern).
 The worker kills the child's group on a watchdog deadline; zygote and child die with the worker
-(PR_SET_PDEATHSIG).
+(PR_SET_PDEATHSIG). The worker's files live in $TMPDIR/coderm-harness-<pid>-*/ (removed on exit;
+a new worker removes those of workers that were killed).
 
 Semantics. One forked child per request runs its tests in order; every test gets a fresh globals
 dict ({} like the CodeT / human-eval / evalplus references, so __name__ is the builtins module's
@@ -1780,10 +1781,35 @@ def _num(v, name, lo, hi, allow_none=False):
     return min(max(v, lo), hi)
 
 
+def _remove_stale_dirs(limit=200):
+    """Removes private directories left by workers that were killed (their pid no longer runs)."""
+    if not os.path.isdir("/proc/self"):
+        return
+    tmp = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(tmp) if n.startswith("coderm-harness-")][:limit]
+    except OSError:
+        return
+    for name in names:
+        try:
+            pid = int(name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        if pid == os.getpid() or os.path.exists("/proc/%d" % pid):
+            continue
+        path = os.path.join(tmp, name)
+        try:
+            if os.stat(path).st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
 class Worker:
     def __init__(self, rfd=3, wfd=4):
         self.rfd = rfd
         self.wfd = wfd
+        _remove_stale_dirs()
         self.base = tempfile.mkdtemp(prefix="coderm-harness-%d-" % os.getpid())
         self.work_dir = os.path.join(self.base, "work")
         os.mkdir(self.work_dir, 0o700)

@@ -306,8 +306,9 @@ def main():
             if x["status"] == "timeout":
                 a = _h.analyze_assert(r["tests"][x["index"]]["code"])
                 evals.add((r["id"], a[1] if a[0] == "group" else x["index"]))
-    print("timed-out evaluations (distinct left expressions per candidate): %d -> >= %.1fs of core time"
-          % (len(evals), len(evals) * args.time_ms / 1000))
+    kills = sum(1 for rs in results.values() for x in rs if "watchdog" in (x.get("message") or ""))
+    print("timed-out evaluations (distinct left expressions per candidate): %d -> >= %.1fs of core time; "
+          "%d results from watchdog kills" % (len(evals), len(evals) * args.time_ms / 1000, kills))
     wall_ms = sorted(r["wallMs"] for rs in results.values() for r in rs)
     print("per-test wallMs: median %.3f, p99 %.3f, max %.1f" % (
         wall_ms[len(wall_ms) // 2], wall_ms[int(len(wall_ms) * 0.99)], wall_ms[-1]))
