@@ -55,16 +55,21 @@ interface ActiveJob {
 
 interface Slot {
   worker: PythonWorker | undefined;
-  active: ActiveJob | undefined;
-  requestId: number;
+  /** Requests sent to the worker, oldest (the one running) first. */
+  inFlight: { requestId: number; active: ActiveJob }[];
   lastActivity: number;
-  killedByWatchdog: boolean;
+  /** Why the pool killed this worker, if it did. */
+  killedFor: "watchdog" | "cancel" | undefined;
 }
 
+/** Requests a worker holds at once: one running, one ready to start the moment it ends. */
+const pipelineDepth = 2;
+
 /**
- * A pool of warm harness workers. Jobs queue and go to idle workers; results stream back in test
- * order. A worker that dies is replaced and its job resumes at the first test without a result;
- * a worker silent past its test's deadline is killed, that test is a timeout, and the job resumes
+ * A pool of warm harness workers. Jobs queue and go to workers, two at a time per worker so the
+ * next candidate is prepared while the current one runs; results stream back in test order. A
+ * worker that dies is replaced and its jobs resume at their first test without a result; a worker
+ * silent past its running test's deadline is killed, that test is a timeout, and the job resumes
  * after it.
  */
 export class WorkerPool {
@@ -78,8 +83,6 @@ export class WorkerPool {
   #fatal: Error | undefined;
   /** Versions reported by the workers' harness and interpreter. */
   versions = { harness: "", python: "" };
-  /** Workers started since the pool began, including the first ones. */
-  workerStarts = 0;
 
   constructor(settings: WorkerPoolSettings) {
     this.#settings = { watchdogGraceMs: 2000, maxAttempts: 2, ...settings };
@@ -91,13 +94,7 @@ export class WorkerPool {
       Array.from({ length: this.#settings.size }, () => PythonWorker.start(this.#settings.launch)),
     );
     for (const worker of workers) {
-      const slot: Slot = {
-        worker: undefined,
-        active: undefined,
-        requestId: 0,
-        lastActivity: 0,
-        killedByWatchdog: false,
-      };
+      const slot: Slot = { worker: undefined, inFlight: [], lastActivity: 0, killedFor: undefined };
       this.#slots.push(slot);
       this.#attach(slot, worker);
     }
@@ -123,10 +120,13 @@ export class WorkerPool {
         if (active.ended) return;
         const queued = this.#queue.indexOf(active);
         if (queued >= 0) this.#queue.splice(queued, 1);
-        const slot = this.#slots.find((candidate) => candidate.active === active);
         this.#end(active, reason);
+        const slot = this.#slots.find((candidate) =>
+          candidate.inFlight.some((entry) => entry.active === active),
+        );
         if (slot !== undefined) {
-          slot.active = undefined;
+          slot.inFlight = slot.inFlight.filter((entry) => entry.active !== active);
+          slot.killedFor = "cancel";
           slot.worker?.kill();
         }
       },
@@ -140,36 +140,42 @@ export class WorkerPool {
     const reason = new CodermError("cancelled", "the executor was closed");
     for (const active of this.#queue.splice(0)) this.#end(active, reason);
     for (const slot of this.#slots) {
-      if (slot.active !== undefined) this.#end(slot.active, reason);
-      slot.active = undefined;
+      for (const { active } of slot.inFlight) this.#end(active, reason);
+      slot.inFlight = [];
       slot.worker?.kill();
     }
   }
 
   #attach(slot: Slot, worker: PythonWorker): void {
     slot.worker = worker;
+    slot.killedFor = undefined;
     worker.onFrame = (frame) => this.#onFrame(slot, frame);
     worker.onExit = (exit) => this.#onExit(slot, worker, exit);
     this.#dispatch();
   }
 
   #dispatch(): void {
-    for (const slot of this.#slots) {
-      if (this.#queue.length === 0) return;
-      if (slot.worker === undefined || slot.worker.exited || slot.active !== undefined) continue;
-      const active = this.#queue.shift()!;
-      slot.active = active;
-      slot.requestId = this.#nextRequestId++;
-      slot.lastActivity = performance.now();
-      slot.killedByWatchdog = false;
-      const { program, tests, limits } = active.job;
-      slot.worker.send({ id: slot.requestId, program, tests, limits, start: active.next });
+    for (let depth = 1; depth <= pipelineDepth; depth++) {
+      for (const slot of this.#slots) {
+        if (this.#queue.length === 0) return;
+        if (slot.worker === undefined || slot.worker.exited || slot.killedFor !== undefined)
+          continue;
+        if (slot.inFlight.length >= depth) continue;
+        const active = this.#queue.shift()!;
+        const requestId = this.#nextRequestId++;
+        if (slot.inFlight.length === 0) slot.lastActivity = performance.now();
+        slot.inFlight.push({ requestId, active });
+        const { program, tests, limits } = active.job;
+        slot.worker.send({ id: requestId, program, tests, limits, start: active.next });
+      }
     }
   }
 
   #onFrame(slot: Slot, frame: HarnessFrame): void {
-    const active = slot.active;
-    if (active === undefined || !("id" in frame) || frame.id !== slot.requestId) return;
+    if (!("id" in frame)) return;
+    const position = slot.inFlight.findIndex((entry) => entry.requestId === frame.id);
+    if (position < 0) return;
+    const { active } = slot.inFlight[position]!;
     slot.lastActivity = performance.now();
     if (frame.event === "result") {
       if (frame.index !== active.next) return;
@@ -188,7 +194,7 @@ export class WorkerPool {
         "the harness ended the request without a result for this test",
       );
     }
-    slot.active = undefined;
+    slot.inFlight.splice(position, 1);
     this.#end(active);
     this.#dispatch();
   }
@@ -196,30 +202,39 @@ export class WorkerPool {
   #onExit(slot: Slot, worker: PythonWorker, exit: WorkerExit): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
-    const active = slot.active;
-    slot.active = undefined;
-    if (active !== undefined && !active.ended) {
-      if (slot.killedByWatchdog) {
-        this.#emit(
-          active,
-          "timeout",
-          "WatchdogTimeout",
-          `no result within ${this.#deadline(active)} ms`,
-        );
-      } else if (++active.attempts >= this.#settings.maxAttempts) {
-        const how = exit.signal ?? `exit code ${exit.code}`;
-        this.#emit(
-          active,
-          "error",
-          "WorkerCrashed",
-          `the worker died (${how}) ${active.attempts} times on this test${exit.stderr ? `: ${exit.stderr.trim().slice(-500)}` : ""}`,
-        );
-      }
-      if (active.next >= active.job.tests.length) this.#end(active);
-      else this.#queue.unshift(active);
+    const inFlight = slot.inFlight.filter((entry) => !entry.active.ended);
+    slot.inFlight = [];
+    const running = inFlight[0]?.active;
+    if (running !== undefined && slot.killedFor === "watchdog") {
+      this.#emit(
+        running,
+        "timeout",
+        "WatchdogTimeout",
+        `no result within ${this.#deadline(running)} ms`,
+      );
+    } else if (
+      running !== undefined &&
+      slot.killedFor === undefined &&
+      ++running.attempts >= this.#settings.maxAttempts
+    ) {
+      const how = exit.signal ?? `exit code ${exit.code}`;
+      this.#emit(
+        running,
+        "error",
+        "WorkerCrashed",
+        `the worker died (${how}) ${running.attempts} times on this test${exit.stderr ? `: ${exit.stderr.trim().slice(-500)}` : ""}`,
+      );
     }
+    // Every unfinished job goes back to the front of the queue, in the order it was sent.
+    const resumed = inFlight
+      .map((entry) => entry.active)
+      .filter((active) => {
+        if (active.next < active.job.tests.length) return true;
+        this.#end(active);
+        return false;
+      });
+    this.#queue.unshift(...resumed);
     if (this.#closed) return;
-    this.workerStarts += 1;
     PythonWorker.start(this.#settings.launch).then(
       (replacement) => {
         if (this.#closed) replacement.kill();
@@ -235,10 +250,11 @@ export class WorkerPool {
   #checkDeadlines(): void {
     const now = performance.now();
     for (const slot of this.#slots) {
-      const active = slot.active;
-      if (active === undefined || slot.worker === undefined || slot.killedByWatchdog) continue;
-      if (now - slot.lastActivity > this.#deadline(active) + this.#settings.watchdogGraceMs) {
-        slot.killedByWatchdog = true;
+      const running = slot.inFlight[0]?.active;
+      if (running === undefined || slot.worker === undefined || slot.killedFor !== undefined)
+        continue;
+      if (now - slot.lastActivity > this.#deadline(running) + this.#settings.watchdogGraceMs) {
+        slot.killedFor = "watchdog";
         slot.worker.kill();
       }
     }
