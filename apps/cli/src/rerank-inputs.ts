@@ -1,4 +1,4 @@
-import { compilesInPython, loadProblems, loadSampleSet } from "@coderm/benchmarks";
+import { compilesInPython, loadProblems, loadSampleSet, readSamples } from "@coderm/benchmarks";
 import {
   type Candidate,
   CodermError,
@@ -27,18 +27,6 @@ export interface RerankSource {
   testsFile?: string;
   testsPerSample: number;
 }
-
-const candidateLineSchema = z
-  .object({
-    task_id: z.union([z.string().min(1), z.number().int()]),
-    solution: z.string().optional(),
-    completion: z.string().optional(),
-  })
-  .refine((line) => line.solution !== undefined || line.completion !== undefined, {
-    message:
-      "a candidate needs a `solution` (the whole program) or a `completion` (appended to the prompt)",
-    path: ["solution"],
-  });
 
 const testLineSchema = z.object({
   task_id: z.union([z.string().min(1), z.number().int()]),
@@ -97,20 +85,15 @@ export async function loadRerankInputs(
   };
 
   const candidates: Candidate[] = [];
-  for await (const { value, line } of readJsonl(source.candidatesFile, {
-    schema: candidateLineSchema,
-    onError: report,
-  })) {
-    const problem = problemFor(value.task_id, source.candidatesFile, line);
-    if (problem === undefined) continue;
-    const code = value.solution ?? problem.prompt + value.completion!;
+  const samplesPerProblem = new Map<string, number>();
+  for await (const sample of readSamples(source.candidatesFile, byId, report)) {
+    const sampleIndex = samplesPerProblem.get(sample.taskId) ?? 0;
+    samplesPerProblem.set(sample.taskId, sampleIndex + 1);
     candidates.push({
-      id: contentId(code),
-      problemId: problem.id,
-      code,
-      source: {
-        sampleIndex: candidates.filter((candidate) => candidate.problemId === problem.id).length,
-      },
+      id: contentId(sample.program),
+      problemId: sample.taskId,
+      code: sample.program,
+      source: { sampleIndex },
     });
   }
   if (candidates.length === 0)

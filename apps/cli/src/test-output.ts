@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import type { Output } from "./output.js";
+import { runCli } from "./program.js";
 
 /** An {@link Output} that keeps what commands write, for tests. */
 export function createCapturedOutput(): Output & { text(): { stdout: string; stderr: string } } {
@@ -24,4 +25,13 @@ export function createCapturedOutput(): Output & { text(): { stdout: string; std
     ) as unknown as NodeJS.WriteStream,
     text: () => ({ stdout, stderr }),
   };
+}
+
+/** Runs the command line in-process and returns its exit code and what it wrote. */
+export async function runCaptured(
+  argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = createCapturedOutput();
+  const code = await runCli(argv, output);
+  return { code, ...output.text() };
 }

@@ -6,17 +6,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../program.js";
-import { createCapturedOutput } from "../test-output.js";
+import { runCaptured as run } from "../test-output.js";
 
 const dataDir = requireDataDir();
 const bin = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
-
-async function run(argv: string[]) {
-  const output = createCapturedOutput();
-  const code = await runCli(argv, output);
-  return { code, ...output.text() };
-}
 
 describe("coderm datasets", () => {
   it("verifies every dataset in the data directory", async () => {

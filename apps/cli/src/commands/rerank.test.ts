@@ -4,16 +4,9 @@ import { join } from "node:path";
 import { loadProblems } from "@coderm/benchmarks";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../program.js";
-import { createCapturedOutput } from "../test-output.js";
+import { runCaptured as run } from "../test-output.js";
 
 requireDataDir();
-
-async function run(argv: string[]) {
-  const output = createCapturedOutput();
-  const code = await runCli(argv, output);
-  return { code, ...output.text() };
-}
 
 const jsonl = (lines: unknown[]) => lines.map((line) => JSON.stringify(line)).join("\n");
 let dir: string;
