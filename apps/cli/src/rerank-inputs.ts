@@ -1,4 +1,10 @@
-import { compilesInPython, loadProblems, loadSampleSet, readSamples } from "@coderm/benchmarks";
+import {
+  codetPackedSuiteFailures,
+  compilesInPython,
+  loadProblems,
+  loadSampleSet,
+  readSamples,
+} from "@coderm/benchmarks";
 import {
   type Candidate,
   CodermError,
@@ -40,9 +46,12 @@ const testLineSchema = z.object({
  * files. Bad items (malformed lines, unknown tasks, tests that do not parse, an empty file) are
  * collected in `errors` and skipped; the run goes on with the rest.
  */
-export async function loadRerankInputs(
-  source: RerankSource,
-): Promise<{ name: string; input: RerankInput; errors: InputError[] }> {
+export async function loadRerankInputs(source: RerankSource): Promise<{
+  name: string;
+  input: RerankInput;
+  errors: InputError[];
+  packedSuiteFailures: string[];
+}> {
   if (source.candidatesFile === undefined && source.testsFile === undefined) {
     const name = source.dataset ?? "codet-humaneval-codegen16b";
     const set = await loadSampleSet(name, { testsPerSample: source.testsPerSample });
@@ -50,6 +59,7 @@ export async function loadRerankInputs(
       name,
       input: { problems: set.problems, candidates: set.candidates, tests: set.tests },
       errors: [],
+      packedSuiteFailures: set.packedSuiteFailures,
     };
   }
   if (
@@ -135,9 +145,11 @@ export async function loadRerankInputs(
       file: source.testsFile,
       message: "no tests: the file is empty or every line was bad",
     });
+  const kept = tests.map(({ test }) => test);
   return {
     name: source.benchmark,
-    input: { problems, candidates, tests: tests.map(({ test }) => test) },
+    input: { problems, candidates, tests: kept },
     errors,
+    packedSuiteFailures: await codetPackedSuiteFailures(kept),
   };
 }

@@ -1,7 +1,7 @@
 import { contentId } from "@coderm/core";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { describe, expect, it } from "vitest";
-import { extractCodetSolution, extractCodetTests } from "./codet.js";
+import { codetPackedSuiteFailures, extractCodetSolution, extractCodetTests } from "./codet.js";
 import { loadProblems, loadSampleSet } from "./load.js";
 
 requireDataDir();
@@ -59,6 +59,34 @@ describe("extractCodetTests", () => {
       code: "unavailable",
       message: expect.stringContaining("set CODERM_PYTHON"),
     });
+  });
+});
+
+describe("codetPackedSuiteFailures", () => {
+  const test = (problemId: string, code: string) => ({
+    kind: "assert" as const,
+    id: contentId(code),
+    problemId,
+    code,
+  });
+
+  it("finds problems whose tests compile alone but not packed into one function", async () => {
+    const failures = await codetPackedSuiteFailures([
+      test("fine", "assert f(1) == 2"),
+      test("fine", "assert f(2) == 3\n\nimport math"),
+      test("star", "assert f(1) == 2"),
+      test("star", "assert f(1) == 2\n\nfrom os.path import *"),
+    ]);
+    expect(failures).toEqual(["star"]);
+  });
+
+  it("finds HumanEval/68's star import and two more in CodeT's set", async () => {
+    const set = await loadSampleSet("codet-humaneval-codegen16b");
+    expect([...set.packedSuiteFailures].sort()).toEqual([
+      "HumanEval/106",
+      "HumanEval/143",
+      "HumanEval/68",
+    ]);
   });
 });
 

@@ -112,6 +112,13 @@ export interface SampleSet {
   /** One test per kept test occurrence, so duplicates count as many (CodeT counts them). */
   tests: UnitTest[];
   statistics: SampleSetStatistics;
+  /**
+   * Problems whose kept tests do not compile once CodeT's runner packs them into one `check()`
+   * function (a test ending in `from m import *` is legal at module level, where CodeT validates
+   * it, but not in a function body). CodeT's run fails every candidate of such a problem and
+   * ranks it at random; see {@link codetPackedSuiteFailures}.
+   */
+  packedSuiteFailures: string[];
 }
 
 type AssertTest = Extract<UnitTest, { kind: "assert" }>;
@@ -202,7 +209,37 @@ export async function readCodetSampleSet(
     candidates,
     tests,
     statistics: countSampleSet(problems, candidates, tests, testSampleCounts),
+    packedSuiteFailures: await codetPackedSuiteFailures(tests, options.python),
   };
+}
+
+/**
+ * The problems whose tests, packed the way CodeT's runner executes them (every distinct test in
+ * a `try:` block inside one `def check():`), do not compile. CodeT then records every candidate of
+ * the problem as failed, so its agreement has nothing to rank there. One Python process checks
+ * all problems.
+ */
+export async function codetPackedSuiteFailures(
+  tests: readonly UnitTest[],
+  python?: string,
+): Promise<string[]> {
+  const byProblem = new Map<string, Set<string>>();
+  for (const test of tests) {
+    if (test.kind !== "assert") continue;
+    const codes = byProblem.get(test.problemId) ?? new Set<string>();
+    codes.add(test.code);
+    byProblem.set(test.problemId, codes);
+  }
+  const problemIds = [...byProblem.keys()];
+  const packed = problemIds.map((problemId) => {
+    const blocks = [...byProblem.get(problemId)!].map(
+      (code) =>
+        `    try:\n        ${code.trim().replaceAll("\n", "\n        ")}\n    except Exception:\n        pass\n`,
+    );
+    return `def check():\n${blocks.join("")}`;
+  });
+  const compiles = await compilesInPython(packed, python);
+  return problemIds.filter((_, index) => !compiles[index]);
 }
 
 function nextIndex(counts: Map<string, number>, key: string): number {

@@ -1,5 +1,6 @@
 export {
   type CodetTestSample,
+  codetPackedSuiteFailures,
   codetStopTokens,
   type ExtractCodetTestsOptions,
   extractCodetSolution,

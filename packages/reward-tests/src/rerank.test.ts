@@ -108,6 +108,18 @@ describe("rerank", () => {
     expect((await rerank(input, options)).methods).toEqual(first.methods);
   });
 
+  it("counts a failed suite as failed by every candidate, as CodeT's packed runner does", async () => {
+    const result = await rerank(input, {
+      executor,
+      methods: [createCodetReward()],
+      limits,
+      groundTruthLimits: limits,
+      failedSuites: new Set(["a"]),
+    });
+    // a falls back to a uniform pick (1 correct in 3), b is unchanged (0.5).
+    expect(result.methods.codet!["pass@1"]).toBeCloseTo(((1 / 3 + 1 / 2) / 2) * 100, 10);
+  });
+
   it("handles problems without tests, and no candidates at all", async () => {
     const result = await rerank(
       {

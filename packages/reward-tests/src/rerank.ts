@@ -46,6 +46,13 @@ export interface RerankOptions {
   /** Repeats of the random subsets (1 by default); results are means with a 95 % interval. */
   repeats?: number;
   seed?: number | string;
+  /**
+   * Problems whose generated tests count as failed by every candidate, whatever the verdicts:
+   * CodeT's runner packs a problem's tests into one function and records every candidate as
+   * failed when that function does not compile (see `codetPackedSuiteFailures` in
+   * `@coderm/benchmarks`). Used to reproduce CodeT's published figures exactly.
+   */
+  failedSuites?: ReadonlySet<string>;
   signal?: AbortSignal;
   /** Called with the number of verdicts expected, then as they arrive. */
   onProgress?: (event: { total: number } | { done: number; status: VerdictStatus }) => void;
@@ -94,6 +101,13 @@ export async function rerank(input: RerankInput, options: RerankOptions): Promis
   const started = performance.now();
   await execute(data, options);
   const executeSeconds = (performance.now() - started) / 1000;
+  for (const item of data) {
+    if (!options.failedSuites?.has(item.problem.id)) continue;
+    for (let row = 0; row < item.matrix.rowCount; row++) {
+      for (let column = 0; column < item.matrix.columnCount; column++)
+        item.matrix.set(row, column, "error");
+    }
+  }
 
   const ks = [...new Set([1, ...(options.ks ?? [2, 10])])].sort((a, b) => a - b);
   const repeats = options.repeats ?? 1;

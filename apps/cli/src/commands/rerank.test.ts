@@ -56,6 +56,7 @@ describe("coderm rerank", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.inputs).toEqual({ problems: 164, candidates: 3, tests: 2 });
+    expect(report.codet_packing).toEqual({ applied: false, failed_suites: [] });
     expect(report.errors.count).toBe(3);
     expect(report.errors.items.map((item: { line?: number }) => item.line).sort()).toEqual([
       3, 4, 4,

@@ -26,6 +26,7 @@ interface RerankFlags extends ExecutorFlags {
   memoryLimit: number;
   out?: string;
   json?: boolean;
+  codetPacking?: boolean;
 }
 
 function methodList(value: string): string[] {
@@ -104,6 +105,11 @@ export function registerRerankCommand(program: Command, context: CommandContext)
       "--out <dir>",
       "write selected.jsonl (each method's pick per problem) and problems.jsonl (per-problem details)",
     )
+    .option(
+      "--codet-packing",
+      "judge as CodeT's runner does: a problem whose tests do not compile packed into one function fails every candidate (default for sample sets)",
+    )
+    .option("--no-codet-packing", "judge every test on its own (default for file inputs)")
     .option("--json", "print JSON");
   addExecutorOptions(command).action((flags: RerankFlags) => runRerank(flags, context));
 }
@@ -112,7 +118,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
   const { output } = context;
   const started = performance.now();
   const files = flags.candidates !== undefined || flags.tests !== undefined;
-  const { name, input, errors } = await loadRerankInputs({
+  const { name, input, errors, packedSuiteFailures } = await loadRerankInputs({
     ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
     ...(flags.candidates === undefined ? {} : { candidatesFile: flags.candidates }),
@@ -132,6 +138,8 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
   const methods = flags.methods.map((method) =>
     createTestBasedReward(method, { seed: flags.seed }),
   );
+  const codetPacking = flags.codetPacking ?? !files;
+  const failedSuites = new Set(codetPacking ? packedSuiteFailures : []);
 
   const executor = await startExecutor(flags);
   try {
@@ -149,6 +157,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
       groundTruthLimits,
       repeats: flags.repeats,
       seed: flags.seed,
+      failedSuites,
       ...(flags.nCandidates === undefined ? {} : { candidatesPerProblem: flags.nCandidates }),
       ...(flags.nTests === undefined ? {} : { testSamplesPerProblem: flags.nTests }),
       onProgress: (event) => {
@@ -171,6 +180,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
         candidates: input.candidates.length,
         tests: input.tests.length,
       },
+      codet_packing: { applied: codetPacking, failed_suites: packedSuiteFailures },
       errors: { count: errors.length, items: errors },
       executions: {
         unique: stats.executed,
