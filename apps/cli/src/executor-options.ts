@@ -1,4 +1,9 @@
-import { createLocalExecutor, type LocalExecutor, type SandboxLevel } from "@coderm/executor";
+import {
+  createLocalExecutor,
+  type LocalExecutor,
+  type SandboxLevel,
+  sandboxLevels,
+} from "@coderm/executor";
 import { type Command, Option } from "commander";
 import { positiveInteger } from "./options.js";
 
@@ -14,8 +19,11 @@ export interface ExecutorFlags {
 export function addExecutorOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--sandbox <level>", "isolation of candidate code")
-        .choices(["process"])
+      new Option(
+        "--sandbox <level>",
+        "isolation of candidate code: process (rlimits) or bwrap (namespaces: no network, no host files)",
+      )
+        .choices([...sandboxLevels])
         .default("process"),
     )
     .option("--workers <n>", "worker processes (default: one per core)", positiveInteger)

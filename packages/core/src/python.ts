@@ -6,6 +6,8 @@ export interface PythonRuntime {
   executable: string;
   /** `major.minor.micro`, such as `3.11.7`. */
   version: string;
+  /** The installation's root (`sys.base_prefix`): what a sandbox must expose for it to run. */
+  prefix: string;
 }
 
 const runtimes = new Map<string, Promise<PythonRuntime>>();
@@ -21,14 +23,14 @@ export function resolvePython(command?: string): Promise<PythonRuntime> {
   if (runtime === undefined) {
     runtime = runPython(
       wanted,
-      "import sys, platform\nprint(sys.executable)\nprint(platform.python_version())\n",
+      "import sys, platform\nprint(sys.executable)\nprint(platform.python_version())\nprint(sys.base_prefix)\n",
       "",
     ).then((output) => {
-      const [executable, version] = output.trim().split("\n");
-      if (!executable || !version) {
+      const [executable, version, prefix] = output.trim().split("\n");
+      if (!executable || !version || !prefix) {
         throw new CodermError("unavailable", `Python (${wanted}) did not report its executable`);
       }
-      return { executable, version };
+      return { executable, version, prefix };
     });
     runtime.catch(() => runtimes.delete(wanted));
     runtimes.set(wanted, runtime);

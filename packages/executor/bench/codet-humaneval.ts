@@ -3,7 +3,7 @@
  * post-processed tests (0.1 s a test, CodeT's limit) plus the HumanEval ground truth, first with a
  * cold verdict cache, then again from the warm cache. Prints figures; asserts nothing.
  *
- *   CODERM_DATA_DIR=../shared/data pnpm --filter @coderm/executor bench [-- --workers N]
+ *   CODERM_DATA_DIR=../shared/data pnpm --filter @coderm/executor bench [-- --workers N --sandbox bwrap]
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,11 +11,16 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadProblems, loadSampleSet } from "@coderm/benchmarks";
 import { contentId, type ExecutionRequest, type VerdictStatus } from "@coderm/core";
-import { createLocalExecutor, createSqliteVerdictCache } from "@coderm/executor";
+import { createLocalExecutor, createSqliteVerdictCache, type SandboxLevel } from "@coderm/executor";
 
 const { values } = parseArgs({
-  options: { workers: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    workers: { type: "string" },
+    sandbox: { type: "string", default: "process" },
+    json: { type: "boolean" },
+  },
 });
+const sandbox = values.sandbox as SandboxLevel;
 const workers = values.workers === undefined ? undefined : Number(values.workers);
 
 const set = await loadSampleSet("codet-humaneval-codegen16b");
@@ -71,6 +76,7 @@ function sumOfWaits(waits: Map<string, Set<number>>): number {
 async function run(cacheDir: string) {
   const executor = createLocalExecutor({
     cache: createSqliteVerdictCache({ path: join(cacheDir, "verdicts.sqlite") }),
+    sandbox,
     ...(workers ? { workers } : {}),
   });
   await executor.start();
@@ -127,7 +133,7 @@ try {
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(
-      `CodeT HumanEval CodeGen-16B set, ${report.uniqueCandidates} unique candidates, ${workerCount} workers (${report.machine})`,
+      `CodeT HumanEval CodeGen-16B set, ${report.uniqueCandidates} unique candidates, ${workerCount} workers, sandbox ${sandbox} (${report.machine})`,
     );
     for (const [name, result] of [
       ["cold", cold],

@@ -3,8 +3,8 @@ export {
   type ExecutorStats,
   type LocalExecutor,
   type LocalExecutorSettings,
-  type SandboxLevel,
 } from "./local-executor.js";
+export { type SandboxLevel, sandboxLevels } from "./sandbox.js";
 export {
   type CachedVerdict,
   createSqliteVerdictCache,

@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createLocalExecutor } from "./local-executor.js";
 import {
@@ -13,6 +16,9 @@ import {
 import { createSqliteVerdictCache } from "./verdict-cache.js";
 
 describeExecutorConformance("local", async () => createLocalExecutor({ cache: false, workers: 2 }));
+describeExecutorConformance("local bwrap", async () =>
+  createLocalExecutor({ cache: false, workers: 2, sandbox: "bwrap" }),
+);
 
 /** The pids of this process's harness workers. */
 async function harnessWorkers(): Promise<number[]> {
@@ -110,6 +116,54 @@ describe("local executor", () => {
     expectKnownVerdicts(verdicts, 40, 5);
     expect(executor.stats.cached).toBeGreaterThanOrEqual(60);
     expect(executor.stats.executed + executor.stats.cached).toBe(200);
+    await executor.close();
+  });
+
+  it("keeps bwrap candidates off the network and away from host files", async () => {
+    const server = createServer((socket) => socket.end("secret")).listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const port = (server.address() as AddressInfo).port;
+    const here = fileURLToPath(import.meta.url);
+    const probe = (id: string) =>
+      request(
+        id,
+        `import os, socket\ndef connect():\n    with socket.create_connection(("127.0.0.1", ${port}), timeout=0.5) as s:\n        return s.recv(16)\n`,
+        [
+          assertTest("network", "assert connect() == b'secret'"),
+          assertTest("host-file", `assert open(${JSON.stringify(here)}).read(1)`),
+          assertTest(
+            "home",
+            "assert os.listdir(os.path.expanduser('~')) is not None and os.path.exists('/work')",
+          ),
+          assertTest("write-outside", "open('/usr/coderm-escape', 'w').write('x')"),
+        ],
+      );
+    try {
+      const bwrap = createLocalExecutor({ cache: false, workers: 1, sandbox: "bwrap" });
+      const verdicts = await collect(bwrap, [probe("bwrap")]);
+      await bwrap.close();
+      for (const test of ["network", "host-file", "project", "ssh", "write-outside"])
+        expect(verdicts.get(`bwrap/${test}`)?.status, test).not.toBe("pass");
+      // The process level shares the host's network: the same probe connects there.
+      const plain = createLocalExecutor({ cache: false, workers: 1 });
+      expect((await collect(plain, [probe("process")])).get("process/network")?.status).toBe(
+        "pass",
+      );
+      await plain.close();
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses to start a sandbox level it cannot provide, rather than running weaker", async () => {
+    const executor = createLocalExecutor({
+      cache: false,
+      sandbox: "bwrap",
+      bwrap: "/nonexistent/bwrap",
+    });
+    await expect(executor.start()).rejects.toThrow(
+      /sandbox level "bwrap" is unavailable .*apt-get install bubblewrap/,
+    );
     await executor.close();
   });
 

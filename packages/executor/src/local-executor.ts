@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CodermError,
@@ -20,6 +21,7 @@ import {
 } from "@coderm/core";
 import { AsyncQueue } from "./async-queue.js";
 import { ProgramKeys } from "./program-keys.js";
+import { type SandboxLevel, sandboxLevels, sandboxWrapper } from "./sandbox.js";
 import {
   type CachedVerdict,
   createSqliteVerdictCache,
@@ -28,17 +30,19 @@ import {
 import type { HarnessResult } from "./worker.js";
 import { type HarnessLimits, type HarnessTest, type JobHandle, WorkerPool } from "./worker-pool.js";
 
-/** Isolation levels of the local executor. */
-export type SandboxLevel = "process";
-
 /** Settings of {@link createLocalExecutor}. */
 export interface LocalExecutorSettings {
   /** Worker processes; one per core by default. */
   workers?: number;
   /** Python interpreter command; default `CODERM_PYTHON`, else `python3` resolved to its real executable. */
   python?: string;
-  /** Isolation level; `process` (rlimits, scrubbed environment, private temp dir) by default. */
+  /**
+   * Isolation level: `process` (rlimits, scrubbed environment, private temp dir; the default) or
+   * `bwrap` (also namespaces: no network, no host files; see THREAT-MODEL.md).
+   */
   sandbox?: SandboxLevel;
+  /** The bubblewrap command for the `bwrap` level (`bwrap` on PATH by default). */
+  bwrap?: string;
   /** A verdict cache, or false for none; default: the SQLite store under the cache directory. */
   cache?: VerdictCache | false;
   /** Grace past a test's deadline before a silent worker is killed (2000 ms). */
@@ -70,11 +74,12 @@ export interface LocalExecutor extends Executor {
 }
 
 const harnessPath = fileURLToPath(new URL("./harness/harness.py", import.meta.url));
+const harnessDir = dirname(harnessPath);
 
 const capabilities: ExecutorCapabilities = {
   languages: ["python"],
   testKinds: ["assert", "unittest", "check", "call", "stdio"],
-  sandboxLevels: ["process"],
+  sandboxLevels,
 };
 
 interface Waiter {
@@ -129,7 +134,9 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
 
   const start = () => {
     starting ??= (async () => {
-      const { executable } = await resolvePython(settings.python);
+      const runtime = await resolvePython(settings.python);
+      const { executable } = runtime;
+      const sandboxed = sandboxWrapper(sandbox, runtime, harnessDir, settings.bwrap);
       const workers = settings.workers ?? availableParallelism();
       if (!(Number.isInteger(workers) && workers >= 1)) {
         throw new CodermError(
@@ -140,7 +147,14 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
       }
       pool = new WorkerPool({
         size: workers,
-        launch: { python: executable, harnessPath },
+        launch:
+          sandboxed === undefined
+            ? { python: executable, harnessPath }
+            : {
+                python: executable,
+                harnessPath: join(sandboxed.harnessDir, basename(harnessPath)),
+                wrapper: sandboxed.wrapper,
+              },
         ...(settings.watchdogGraceMs === undefined
           ? {}
           : { watchdogGraceMs: settings.watchdogGraceMs }),
