@@ -19,6 +19,7 @@ import {
   type VerdictStatus,
   verdictStatuses,
 } from "@coderm/core";
+import type { z } from "zod";
 import { AsyncQueue } from "./async-queue.js";
 import { ProgramKeys } from "./program-keys.js";
 import { type SandboxLevel, sandboxLevels, sandboxWrapper } from "./sandbox.js";
@@ -342,33 +343,22 @@ function checkRequest(raw: ExecutionRequest, index: number): ExecutionRequest {
     });
   };
   if (typeof raw !== "object" || raw === null) fail("", "expected an object");
-  const candidate = candidateSchema.safeParse(raw.candidate);
-  if (!candidate.success)
-    fail(
-      ["candidate", ...candidate.error.issues[0]!.path].join("."),
-      candidate.error.issues[0]!.message,
-      candidate.error,
-    );
-  if (!raw.candidate.code.isWellFormed())
+  const validate = (schema: z.ZodType, value: unknown, prefix: string) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      fail([prefix, ...issue.path].join("."), issue.message, parsed.error);
+    }
+  };
+  validate(candidateSchema, raw.candidate, "candidate");
+  if (!raw.candidate.code.isWellFormed()) {
     fail("candidate.code", "the code is not valid Unicode (lone surrogates)");
-  const limits = executionLimitsSchema.safeParse(raw.limits);
-  if (!limits.success)
-    fail(
-      ["limits", ...limits.error.issues[0]!.path].join("."),
-      limits.error.issues[0]!.message,
-      limits.error,
-    );
+  }
+  validate(executionLimitsSchema, raw.limits, "limits");
   if (!Array.isArray(raw.tests)) fail("tests", "expected an array of tests");
   raw.tests.forEach((test, position) => {
     if (typeof test === "object" && test !== null && checkedTests.has(test)) return;
-    const parsed = unitTestSchema.safeParse(test);
-    if (!parsed.success) {
-      fail(
-        [`tests[${position}]`, ...parsed.error.issues[0]!.path].join("."),
-        parsed.error.issues[0]!.message,
-        parsed.error,
-      );
-    }
+    validate(unitTestSchema, test, `tests[${position}]`);
     for (const field of ["code", "stdin", "expectedStdout"] as const) {
       const text = (test as Record<string, unknown>)[field];
       if (typeof text === "string" && !text.isWellFormed())
