@@ -4,8 +4,11 @@
  * cold verdict cache, then again from the warm cache. Prints figures; asserts nothing.
  *
  *   CODERM_DATA_DIR=../shared/data pnpm --filter @coderm/executor bench [-- --workers N --sandbox bwrap]
+ *
+ * `--verdicts FILE` writes the cold run's verdicts (candidate, test, status; sorted) to FILE, to
+ * compare two harness versions verdict by verdict.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     workers: { type: "string" },
     sandbox: { type: "string", default: "process" },
     json: { type: "boolean" },
+    verdicts: { type: "string" },
   },
 });
 const sandbox = values.sandbox as SandboxLevel;
@@ -73,7 +77,7 @@ function sumOfWaits(waits: Map<string, Set<number>>): number {
   return total;
 }
 
-async function run(cacheDir: string) {
+async function run(cacheDir: string, verdictsFile?: string) {
   const executor = createLocalExecutor({
     cache: createSqliteVerdictCache({ path: join(cacheDir, "verdicts.sqlite") }),
     sandbox,
@@ -86,9 +90,12 @@ async function run(cacheDir: string) {
   // floor counts each candidate's distinct timeout waits once.
   const waits = new Map<string, Set<number>>();
   let verdicts = 0;
+  const lines: string[] = [];
   const started = performance.now();
   for await (const verdict of executor.execute(batch)) {
     verdicts += 1;
+    if (verdictsFile !== undefined)
+      lines.push(`${verdict.candidateId}\t${verdict.testId}\t${verdict.status}`);
     counts[verdict.status] = (counts[verdict.status] ?? 0) + 1;
     if (verdict.status === "timeout" && !verdict.cached) {
       const candidateWaits = waits.get(verdict.candidateId) ?? new Set<number>();
@@ -100,6 +107,7 @@ async function run(cacheDir: string) {
   const workerRss = await workerPeakRssMb();
   const stats = executor.stats;
   await executor.close();
+  if (verdictsFile !== undefined) await writeFile(verdictsFile, `${lines.sort().join("\n")}\n`);
   return {
     requests: batch.length,
     verdicts,
@@ -118,7 +126,7 @@ async function run(cacheDir: string) {
 const cacheDir = await mkdtemp(join(tmpdir(), "coderm-bench-"));
 try {
   const workerCount = workers ?? (await import("node:os")).availableParallelism();
-  const cold = await run(cacheDir);
+  const cold = await run(cacheDir, values.verdicts);
   const warm = await run(cacheDir);
   const report = {
     machine: `${(await import("node:os")).cpus()[0]?.model} x${(await import("node:os")).availableParallelism()}`,

@@ -72,6 +72,11 @@ export interface LocalExecutor extends Executor {
   /** Starts the workers now (otherwise the first `execute` does); rejects when they cannot start. */
   start(): Promise<void>;
   readonly stats: ExecutorStats;
+  /**
+   * How candidates are confined once started: the sandbox level plus what the kernel let the
+   * harness apply on top (`landlock-v7`, `seccomp`; see THREAT-MODEL.md).
+   */
+  readonly confinement: readonly string[];
 }
 
 const harnessPath = fileURLToPath(new URL("./harness/harness.py", import.meta.url));
@@ -201,6 +206,9 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
     name: "local",
     capabilities,
     stats,
+    get confinement() {
+      return pool === undefined ? [] : [sandbox, ...pool.versions.confinement];
+    },
     start,
     execute(requests, options: ExecuteOptions = {}) {
       if (closed) throw new CodermError("unavailable", "the executor is closed");
@@ -221,7 +229,12 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
       (async () => {
         await start();
         const context = sha256(
-          JSON.stringify([pool!.versions.harness, pool!.versions.python, sandbox]),
+          JSON.stringify([
+            pool!.versions.harness,
+            pool!.versions.python,
+            sandbox,
+            pool!.versions.confinement,
+          ]),
         );
         const submit = (request: ExecutionRequest, treeKey: string | null) => {
           const limits: HarnessLimits = { ...request.limits };

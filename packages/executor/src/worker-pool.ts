@@ -82,7 +82,11 @@ export class WorkerPool {
   #watchdog: NodeJS.Timeout | undefined;
   #fatal: Error | undefined;
   /** Versions reported by the workers' harness and interpreter. */
-  versions = { harness: "", python: "" };
+  versions: { harness: string; python: string; confinement: readonly string[] } = {
+    harness: "",
+    python: "",
+    confinement: [],
+  };
 
   constructor(settings: WorkerPoolSettings) {
     this.#settings = { watchdogGraceMs: 2000, maxAttempts: 2, ...settings };
@@ -98,7 +102,11 @@ export class WorkerPool {
       this.#slots.push(slot);
       this.#attach(slot, worker);
     }
-    this.versions = { harness: workers[0]!.version, python: workers[0]!.pythonVersion };
+    this.versions = {
+      harness: workers[0]!.version,
+      python: workers[0]!.pythonVersion,
+      confinement: workers[0]!.confinement,
+    };
     this.#watchdog = setInterval(() => this.#checkDeadlines(), 100).unref();
   }
 

