@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 ensure_toolchain
-ensure_debian_packages python3:python3 bwrap:bubblewrap
+ensure_debian_packages python3:python3 bwrap:bubblewrap dockerd:docker.io debootstrap:debootstrap
 cd "$CODERM_ROOT"
 log "installing dependencies (pnpm $(pnpm --version), node $(node --version))"
 if [ -n "${CI:-}" ]; then

@@ -4,7 +4,7 @@ import { defineConfig } from "tsup";
 /**
  * Builds `src/index.ts` (and any extra entries) to ESM in `dist/` with declarations.
  *
- * @param {{ entry?: string[] }} [options]
+ * @param {{ entry?: string[] | Record<string, string> }} [options]
  */
 export function defineLibraryConfig(options = {}) {
   return defineConfig({

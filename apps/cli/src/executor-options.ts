@@ -1,44 +1,75 @@
 import {
   createLocalExecutor,
-  type LocalExecutor,
+  type HarnessExecutor,
   type SandboxLevel,
   sandboxLevels,
 } from "@coderm/executor";
+import { createDockerExecutor } from "@coderm/executor-docker";
 import { type Command, Option } from "commander";
 import { positiveInteger } from "./options.js";
 
 /** The executor flags every executing command shares. */
 export interface ExecutorFlags {
+  executor: "local" | "docker";
   sandbox: SandboxLevel;
   workers?: number;
   cache: boolean;
   python?: string;
+  dockerHost?: string[];
+  image?: string;
 }
 
-/** Adds `--sandbox`, `--workers`, `--no-cache` and `--python` to a command. */
+/**
+ * Adds `--executor`, `--sandbox`, `--workers`, `--no-cache`, `--python`, `--docker-host` and
+ * `--image` to a command.
+ */
 export function addExecutorOptions(command: Command): Command {
   return command
     .addOption(
       new Option(
+        "--executor <backend>",
+        "where candidates run: local (this machine's processes) or docker (containers)",
+      )
+        .choices(["local", "docker"])
+        .default("local"),
+    )
+    .addOption(
+      new Option(
         "--sandbox <level>",
-        "isolation of candidate code: process (rlimits) or bwrap (namespaces: no network, no host files)",
+        "isolation of local candidate code: process (rlimits, Landlock, seccomp) or bwrap (also namespaces)",
       )
         .choices([...sandboxLevels])
         .default("process"),
     )
-    .option("--workers <n>", "worker processes (default: one per core)", positiveInteger)
+    .option("--workers <n>", "workers (default: one per core of each machine)", positiveInteger)
     .option("--no-cache", "ignore and do not write the verdict cache")
-    .option("--python <command>", "Python interpreter (default: CODERM_PYTHON, else python3)");
+    .option("--python <command>", "Python interpreter (default: CODERM_PYTHON, else python3)")
+    .option(
+      "--docker-host <url>",
+      "with --executor docker: a daemon (unix://, tcp://, ssh://); repeat for several (default: DOCKER_HOST, else the local socket)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--image <tag>",
+      "with --executor docker: the sandbox image (default: the one `coderm sandbox build` makes)",
+    );
 }
 
-/** Creates the local executor the flags describe and starts its workers. */
-export async function startExecutor(flags: ExecutorFlags): Promise<LocalExecutor> {
-  const executor = createLocalExecutor({
-    sandbox: flags.sandbox,
+/** Creates the executor the flags describe and starts its workers. */
+export async function startExecutor(flags: ExecutorFlags): Promise<HarnessExecutor> {
+  const common = {
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(flags.cache ? {} : { cache: false as const }),
     ...(flags.python === undefined ? {} : { python: flags.python }),
-  });
+  };
+  const executor =
+    flags.executor === "docker"
+      ? createDockerExecutor({
+          ...common,
+          ...(flags.dockerHost === undefined ? {} : { endpoints: flags.dockerHost }),
+          ...(flags.image === undefined ? {} : { image: flags.image }),
+        })
+      : createLocalExecutor({ ...common, sandbox: flags.sandbox });
   await executor.start();
   return executor;
 }

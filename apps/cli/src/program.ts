@@ -3,6 +3,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerRerankCommand } from "./commands/rerank.js";
+import { registerSandboxCommand } from "./commands/sandbox.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
 
@@ -20,6 +21,7 @@ export function createProgram(context: CommandContext): Command {
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
   registerRerankCommand(program, context);
+  registerSandboxCommand(program, context);
   exitOverrideEverywhere(program);
   return program;
 }

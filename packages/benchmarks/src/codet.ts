@@ -2,6 +2,8 @@ import {
   type Candidate,
   CodermError,
   contentId,
+  type ExecutionLimits,
+  type ExecutionRequest,
   type Problem,
   readJsonl,
   type UnitTest,
@@ -297,4 +299,35 @@ function countSampleSet(
     uniquePairs: total("uniquePairs"),
     perProblem,
   };
+}
+
+/**
+ * The execution requests of a sample set as CodeT runs it: one request for each distinct candidate
+ * code, holding its problem's distinct generated tests followed by `groundTruth` tests of the
+ * problem (e.g. HumanEval's `check`), all under the same limits.
+ */
+export function sampleSetRequests(
+  set: SampleSet,
+  limits: ExecutionLimits,
+  groundTruth: ReadonlyMap<string, readonly UnitTest[]> = new Map(),
+): ExecutionRequest[] {
+  const testsByProblem = new Map<string, Map<string, UnitTest>>();
+  for (const test of set.tests) {
+    const unique = testsByProblem.get(test.problemId) ?? new Map<string, UnitTest>();
+    unique.set(test.id, test);
+    testsByProblem.set(test.problemId, unique);
+  }
+  const seen = new Set<string>();
+  const requests: ExecutionRequest[] = [];
+  for (const candidate of set.candidates) {
+    const key = contentId(candidate.code);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const tests = [
+      ...(testsByProblem.get(candidate.problemId)?.values() ?? []),
+      ...(groundTruth.get(candidate.problemId) ?? []),
+    ];
+    requests.push({ candidate, tests, limits });
+  }
+  return requests;
 }

@@ -8,6 +8,7 @@ export {
   type SampleSet,
   type SampleSetCounts,
   type SampleSetStatistics,
+  sampleSetRequests,
 } from "./codet.js";
 export {
   type DatasetOptions,

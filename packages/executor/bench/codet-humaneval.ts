@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadProblems, loadSampleSet } from "@coderm/benchmarks";
+import { loadProblems, loadSampleSet, sampleSetRequests } from "@coderm/benchmarks";
 import { contentId, type ExecutionRequest, type VerdictStatus } from "@coderm/core";
 import { createLocalExecutor, createSqliteVerdictCache, type SandboxLevel } from "@coderm/executor";
 
@@ -31,30 +31,11 @@ const set = await loadSampleSet("codet-humaneval-codegen16b");
 const groundTruth = new Map(
   (await loadProblems("humaneval")).map((problem) => [problem.id, problem.tests ?? []]),
 );
-const testLimits = { timeMs: 100, memoryMb: 1024, outputBytes: 4096 };
+const limits = { timeMs: 100, memoryMb: 1024, outputBytes: 4096 };
 // CodeT judges the ground truth under the same 0.1 s limit (its main.py passes --timeout to both).
 
 function requests(): ExecutionRequest[] {
-  const testsByProblem = new Map<string, Map<string, (typeof set.tests)[number]>>();
-  for (const test of set.tests) {
-    const unique = testsByProblem.get(test.problemId) ?? new Map();
-    unique.set(test.id, test);
-    testsByProblem.set(test.problemId, unique);
-  }
-  const seen = new Set<string>();
-  const result: ExecutionRequest[] = [];
-  for (const candidate of set.candidates) {
-    const key = contentId(candidate.code);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    // Same limits for both (CodeT's), so one request, one fork, per candidate.
-    const tests = [
-      ...(testsByProblem.get(candidate.problemId)?.values() ?? []),
-      ...(groundTruth.get(candidate.problemId) ?? []),
-    ];
-    result.push({ candidate, tests, limits: testLimits });
-  }
-  return result;
+  return sampleSetRequests(set, limits, groundTruth);
 }
 
 async function workerPeakRssMb(): Promise<number> {

@@ -1,6 +1,14 @@
+export { encodeFrame, FrameDecoder } from "./framing.js";
+export {
+  createHarnessExecutor,
+  type ExecutorStats,
+  type HarnessExecutor,
+  type HarnessExecutorOptions,
+  type HarnessExecutorSettings,
+  type WorkerSupply,
+} from "./harness-executor.js";
 export {
   createLocalExecutor,
-  type ExecutorStats,
   type LocalExecutor,
   type LocalExecutorSettings,
 } from "./local-executor.js";
@@ -12,3 +20,4 @@ export {
   type SqliteVerdictCacheSettings,
   type VerdictCache,
 } from "./verdict-cache.js";
+export type { HarnessFrame, HarnessResult, HarnessWorker, WorkerExit } from "./worker.js";

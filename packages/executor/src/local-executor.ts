@@ -1,42 +1,19 @@
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CodermError, type ExecutorCapabilities, resolvePython } from "@coderm/core";
 import {
-  CodermError,
-  candidateSchema,
-  contentId,
-  type ExecuteOptions,
-  type ExecutionRequest,
-  type Executor,
-  type ExecutorCapabilities,
-  executionLimitsSchema,
-  jsonContentId,
-  resolvePython,
-  sha256,
-  type UnitTest,
-  unitTestSchema,
-  type Verdict,
-  type VerdictStatus,
-  verdictStatuses,
-} from "@coderm/core";
-import type { z } from "zod";
-import { AsyncQueue } from "./async-queue.js";
-import { ProgramKeys } from "./program-keys.js";
+  createHarnessExecutor,
+  type HarnessExecutor,
+  type HarnessExecutorOptions,
+} from "./harness-executor.js";
 import { type SandboxLevel, sandboxLevels, sandboxWrapper } from "./sandbox.js";
-import {
-  type CachedVerdict,
-  createSqliteVerdictCache,
-  type VerdictCache,
-} from "./verdict-cache.js";
-import type { HarnessResult } from "./worker.js";
-import { type HarnessLimits, type HarnessTest, type JobHandle, WorkerPool } from "./worker-pool.js";
+import { PythonWorker, type WorkerLaunch } from "./worker.js";
 
 /** Settings of {@link createLocalExecutor}. */
-export interface LocalExecutorSettings {
+export interface LocalExecutorSettings extends HarnessExecutorOptions {
   /** Worker processes; one per core by default. */
   workers?: number;
-  /** Python interpreter command; default `CODERM_PYTHON`, else `python3` resolved to its real executable. */
-  python?: string;
   /**
    * Isolation level: `process` (rlimits, scrubbed environment, private temp dir; the default) or
    * `bwrap` (also namespaces: no network, no host files; see THREAT-MODEL.md).
@@ -44,40 +21,10 @@ export interface LocalExecutorSettings {
   sandbox?: SandboxLevel;
   /** The bubblewrap command for the `bwrap` level (`bwrap` on PATH by default). */
   bwrap?: string;
-  /** A verdict cache, or false for none; default: the SQLite store under the cache directory. */
-  cache?: VerdictCache | false;
-  /** Grace past a test's deadline before a silent worker is killed (2000 ms). */
-  watchdogGraceMs?: number;
-  /**
-   * How candidates count as identical: `syntax-tree` (default) when they parse to the same tree,
-   * whatever their formatting and comments; `text` when their normalized text is equal.
-   */
-  deduplicate?: "syntax-tree" | "text";
 }
 
-/** Counts of what an executor did since it was created. */
-export interface ExecutorStats {
-  /** (candidate, test) pairs executed. */
-  executed: number;
-  /** Pairs answered from the verdict cache. */
-  cached: number;
-  /** Pairs answered by an identical pair of the same run. */
-  deduplicated: number;
-  /** Verdicts delivered, by status. */
-  byStatus: Record<VerdictStatus, number>;
-}
-
-/** The local Python executor: an {@link Executor} with a warm worker pool on this machine. */
-export interface LocalExecutor extends Executor {
-  /** Starts the workers now (otherwise the first `execute` does); rejects when they cannot start. */
-  start(): Promise<void>;
-  readonly stats: ExecutorStats;
-  /**
-   * How candidates are confined once started: the sandbox level plus what the kernel let the
-   * harness apply on top (`landlock-v7`, `seccomp`; see THREAT-MODEL.md).
-   */
-  readonly confinement: readonly string[];
-}
+/** The local Python executor: a {@link HarnessExecutor} with warm workers on this machine. */
+export type LocalExecutor = HarnessExecutor;
 
 const harnessPath = fileURLToPath(new URL("./harness/harness.py", import.meta.url));
 const harnessDir = dirname(harnessPath);
@@ -88,16 +35,10 @@ const capabilities: ExecutorCapabilities = {
   sandboxLevels,
 };
 
-interface Waiter {
-  candidateId: string;
-  testId: string;
-  queue: AsyncQueue<Verdict>;
-  settle: () => void;
-}
-
 /**
- * Creates the local Python executor. Identical (candidate, test, limits) pairs run once, verdicts
- * persist in the cache across runs, and results stream back as they finish.
+ * Creates the local Python executor: one warm harness process per core (or `workers`), at the
+ * chosen sandbox level. Identical (candidate, test, limits) pairs run once, verdicts persist in the
+ * cache across runs, and results stream back as they finish.
  */
 export function createLocalExecutor(settings: LocalExecutorSettings = {}): LocalExecutor {
   const sandbox = settings.sandbox ?? "process";
@@ -105,330 +46,35 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
     throw new CodermError(
       "unsupported",
       `sandbox level "${sandbox}" is not available in the local executor (levels: ${capabilities.sandboxLevels.join(", ")})`,
-      {
-        field: "sandbox",
-      },
+      { field: "sandbox" },
     );
   }
-  const stats: ExecutorStats = {
-    executed: 0,
-    cached: 0,
-    deduplicated: 0,
-    byStatus: Object.fromEntries(verdictStatuses.map((status) => [status, 0])) as Record<
-      VerdictStatus,
-      number
-    >,
-  };
-  let cache: VerdictCache | undefined;
-  let pool: WorkerPool | undefined;
-  let programKeys: ProgramKeys | undefined;
-  let starting: Promise<void> | undefined;
-  let closed = false;
-  const inFlight = new Map<string, Waiter[]>();
-  // Tests are usually shared by many requests (every candidate of a problem), so their harness
-  // form and content key are computed once per test object.
-  const testForms = new WeakMap<UnitTest, { test: HarnessTest; key: string }>();
-  const harnessForm = (test: UnitTest) => {
-    let form = testForms.get(test);
-    if (form === undefined) {
-      const harnessTest = toHarnessTest(test);
-      form = { test: harnessTest, key: jsonContentId(harnessTest) };
-      testForms.set(test, form);
-    }
-    return form;
-  };
-
-  const start = () => {
-    starting ??= (async () => {
+  const { workers, bwrap, ...options } = settings;
+  return createHarnessExecutor({
+    ...options,
+    name: "local",
+    capabilities,
+    sandbox,
+    async startWorkers() {
       const runtime = await resolvePython(settings.python);
-      const { executable } = runtime;
-      const sandboxed = sandboxWrapper(sandbox, runtime, harnessDir, settings.bwrap);
-      const workers = settings.workers ?? availableParallelism();
-      if (!(Number.isInteger(workers) && workers >= 1)) {
+      const sandboxed = sandboxWrapper(sandbox, runtime, harnessDir, bwrap);
+      const size = workers ?? availableParallelism();
+      if (!(Number.isInteger(size) && size >= 1)) {
         throw new CodermError(
           "invalid-input",
-          `workers must be a whole number of at least 1, got ${workers}`,
+          `workers must be a whole number of at least 1, got ${size}`,
           { field: "workers" },
         );
       }
-      pool = new WorkerPool({
-        size: workers,
-        launch:
-          sandboxed === undefined
-            ? { python: executable, harnessPath }
-            : {
-                python: executable,
-                harnessPath: join(sandboxed.harnessDir, basename(harnessPath)),
-                wrapper: sandboxed.wrapper,
-              },
-        ...(settings.watchdogGraceMs === undefined
-          ? {}
-          : { watchdogGraceMs: settings.watchdogGraceMs }),
-      });
-      await pool.start();
-      if ((settings.deduplicate ?? "syntax-tree") === "syntax-tree")
-        programKeys = new ProgramKeys(executable);
-      cache = settings.cache === false ? undefined : (settings.cache ?? createSqliteVerdictCache());
-    })();
-    return starting;
-  };
-
-  // Syntax-tree keys of programs, remembered in the cache so a warm run needs no parsing.
-  const syntaxTreeKeys = async (programs: readonly string[]): Promise<(string | null)[]> => {
-    if (programKeys === undefined) return programs.map(() => null);
-    const textKeys = programs.map((program) =>
-      sha256(`${pool!.versions.python}:${contentId(program)}`),
-    );
-    const keys = textKeys.map((textKey) => cache?.programKey(textKey));
-    const unknown = keys.flatMap((treeKey, position) => (treeKey === undefined ? [position] : []));
-    if (unknown.length > 0) {
-      const computed = await programKeys.keys(unknown.map((position) => programs[position]!));
-      unknown.forEach((position, index) => {
-        keys[position] = computed[index] ?? null;
-        cache?.rememberProgramKey(textKeys[position]!, keys[position]!);
-      });
-    }
-    return keys as (string | null)[];
-  };
-
-  const deliver = (waiter: Waiter, verdict: CachedVerdict, cached: boolean) => {
-    stats.byStatus[verdict.status] += 1;
-    waiter.queue.push({
-      ...verdict,
-      candidateId: waiter.candidateId,
-      testId: waiter.testId,
-      ...(cached ? { cached: true } : {}),
-    });
-    waiter.settle();
-  };
-
-  return {
-    name: "local",
-    capabilities,
-    stats,
-    get confinement() {
-      return pool === undefined ? [] : [sandbox, ...pool.versions.confinement];
-    },
-    start,
-    execute(requests, options: ExecuteOptions = {}) {
-      if (closed) throw new CodermError("unavailable", "the executor is closed");
-      const queue = new AsyncQueue<Verdict>();
-      const handles = new Set<JobHandle>();
-      let outstanding = 1;
-      const settle = () => {
-        outstanding -= 1;
-        if (outstanding === 0) queue.end();
-      };
-      const abort = () => {
-        const reason = new CodermError("cancelled", "execution was cancelled");
-        for (const handle of handles) handle.cancel(reason);
-        queue.end(reason);
-      };
-      options.signal?.addEventListener("abort", abort, { once: true });
-
-      (async () => {
-        await start();
-        const context = sha256(
-          JSON.stringify([
-            pool!.versions.harness,
-            pool!.versions.python,
-            sandbox,
-            pool!.versions.confinement,
-          ]),
-        );
-        const submit = (request: ExecutionRequest, treeKey: string | null) => {
-          const limits: HarnessLimits = { ...request.limits };
-          const limitsContext = sha256(
-            `${context}:${request.limits.timeMs}:${request.limits.memoryMb}:${request.limits.outputBytes}`,
-          );
-          const candidateKey =
-            treeKey === null ? contentId(request.candidate.code) : sha256(`syntax-tree:${treeKey}`);
-          const stored =
-            cache?.lookup(limitsContext, candidateKey) ?? new Map<string, CachedVerdict>();
-          const missing: { test: HarnessTest; key: string }[] = [];
-          for (const test of request.tests) {
-            const { test: harnessTest, key: testKey } = harnessForm(test);
-            outstanding += 1;
-            const waiter: Waiter = {
-              candidateId: request.candidate.id,
-              testId: test.id,
-              queue,
-              settle,
+      const launch: WorkerLaunch =
+        sandboxed === undefined
+          ? { python: runtime.executable, harnessPath }
+          : {
+              python: runtime.executable,
+              harnessPath: join(sandboxed.harnessDir, basename(harnessPath)),
+              wrapper: sandboxed.wrapper,
             };
-            const hit = stored.get(testKey);
-            if (hit !== undefined) {
-              stats.cached += 1;
-              deliver(waiter, hit, true);
-              continue;
-            }
-            const pairKey = `${limitsContext}:${candidateKey}:${testKey}`;
-            const waiting = inFlight.get(pairKey);
-            if (waiting !== undefined) {
-              stats.deduplicated += 1;
-              waiting.push(waiter);
-              continue;
-            }
-            inFlight.set(pairKey, [waiter]);
-            missing.push({ test: harnessTest, key: testKey });
-          }
-          if (missing.length === 0) return;
-          const handle = pool!.submit({
-            program: request.candidate.code,
-            tests: missing.map((entry) => entry.test),
-            limits,
-            onResult: (result) => {
-              const { key } = missing[result.index]!;
-              const verdict = toVerdict(result);
-              stats.executed += 1;
-              cache?.put(limitsContext, candidateKey, key, verdict);
-              const pairKey = `${limitsContext}:${candidateKey}:${key}`;
-              const waiters = inFlight.get(pairKey) ?? [];
-              inFlight.delete(pairKey);
-              for (const waiter of waiters) deliver(waiter, verdict, false);
-            },
-            onEnd: (error) => {
-              handles.delete(handle);
-              if (error !== undefined) queue.end(error);
-            },
-          });
-          handles.add(handle);
-        };
-        let index = 0;
-        for await (const batch of batches(requests, 256)) {
-          if (options.signal?.aborted) return;
-          const checked = batch.map((raw) => checkRequest(raw, index++));
-          const treeKeys = await syntaxTreeKeys(checked.map((request) => request.candidate.code));
-          for (const [position, request] of checked.entries())
-            submit(request, treeKeys[position] ?? null);
-        }
-        settle();
-      })().catch((error: unknown) => queue.end(error));
-
-      return (async function* () {
-        try {
-          yield* queue;
-        } finally {
-          options.signal?.removeEventListener("abort", abort);
-          cache?.flush();
-        }
-      })();
+      return { size, start: () => PythonWorker.start(launch) };
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await starting?.catch(() => {});
-      await pool?.close();
-      programKeys?.close();
-      cache?.close();
-    },
-  };
-}
-
-/** Groups an iterable's items into arrays of at most `size`. */
-async function* batches<T>(
-  items: Iterable<T> | AsyncIterable<T>,
-  size: number,
-): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
-
-const checkedTests = new WeakSet<object>();
-
-/**
- * Validates a request in place (tests are checked once per test object, since many requests share
- * them) and returns it; a bad request is a typed error naming the request and the field.
- */
-function checkRequest(raw: ExecutionRequest, index: number): ExecutionRequest {
-  const item = typeof raw?.candidate?.id === "string" ? raw.candidate.id : `#${index}`;
-  const fail = (field: string, message: string, cause?: unknown): never => {
-    throw new CodermError("invalid-input", `bad execution request: ${message}`, {
-      item,
-      field,
-      cause,
-    });
-  };
-  if (typeof raw !== "object" || raw === null) fail("", "expected an object");
-  const validate = (schema: z.ZodType, value: unknown, prefix: string) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      fail([prefix, ...issue.path].join("."), issue.message, parsed.error);
-    }
-  };
-  validate(candidateSchema, raw.candidate, "candidate");
-  if (!raw.candidate.code.isWellFormed()) {
-    fail("candidate.code", "the code is not valid Unicode (lone surrogates)");
-  }
-  validate(executionLimitsSchema, raw.limits, "limits");
-  if (!Array.isArray(raw.tests)) fail("tests", "expected an array of tests");
-  raw.tests.forEach((test, position) => {
-    if (typeof test === "object" && test !== null && checkedTests.has(test)) return;
-    validate(unitTestSchema, test, `tests[${position}]`);
-    for (const field of ["code", "stdin", "expectedStdout"] as const) {
-      const text = (test as Record<string, unknown>)[field];
-      if (typeof text === "string" && !text.isWellFormed())
-        fail(`tests[${position}].${field}`, "not valid Unicode (lone surrogates)");
-    }
-    checkedTests.add(test);
   });
-  return raw;
-}
-
-/** The harness's form of a test (also what its cache key hashes). */
-export function toHarnessTest(test: UnitTest): HarnessTest {
-  switch (test.kind) {
-    case "assert":
-    case "unittest":
-      return { kind: test.kind, code: test.code };
-    case "check":
-      return { kind: "check", code: test.code, entryPoint: test.entryPoint };
-    case "call": {
-      const harnessTest: HarnessTest = {
-        kind: "call",
-        entryPoint: test.entryPoint,
-        args: test.args,
-      };
-      if (test.expected !== undefined) harnessTest.expected = test.expected;
-      if (test.atol !== undefined && test.atol !== 0) harnessTest.atol = test.atol;
-      return harnessTest;
-    }
-    case "stdio":
-      return { kind: "stdio", stdin: test.stdin, expectedStdout: test.expectedStdout };
-  }
-}
-
-function toVerdict(result: HarnessResult): CachedVerdict {
-  const verdict: CachedVerdict = {
-    status: result.status,
-    wallMs: result.wallMs,
-    cpuMs: result.cpuMs,
-  };
-  if (result.errorType !== undefined) verdict.errorType = result.errorType;
-  if (result.message !== undefined) verdict.message = result.message;
-  const output = (result.output ?? "") + (result.stderr ?? "");
-  if (output !== "") verdict.output = output;
-  if (result.methods !== undefined)
-    verdict.methods = result.methods.map(({ name, status }) => ({ name, status }));
-  if (result.value !== undefined) verdict.value = decodeHarnessValue(result.value);
-  return verdict;
-}
-
-/** Turns the harness's `{"$int": "..."}` tags into bigints; other tags stay as they are. */
-function decodeHarnessValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeHarnessValue);
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value);
-    if (entries.length === 1 && entries[0]![0] === "$int" && typeof entries[0]![1] === "string")
-      return BigInt(entries[0]![1]);
-    return Object.fromEntries(entries.map(([key, field]) => [key, decodeHarnessValue(field)]));
-  }
-  return value;
 }

@@ -1,6 +1,5 @@
 import { CodermError } from "@coderm/core";
-import type { HarnessFrame, HarnessResult, WorkerExit, WorkerLaunch } from "./worker.js";
-import { PythonWorker } from "./worker.js";
+import type { HarnessFrame, HarnessResult, HarnessWorker, WorkerExit } from "./worker.js";
 
 /** A test as the harness takes it. */
 export type HarnessTest = Record<string, unknown> & { kind: string; timeMs?: number };
@@ -29,7 +28,8 @@ export interface PoolJob {
 /** Settings of a {@link WorkerPool}. */
 export interface WorkerPoolSettings {
   size: number;
-  launch: WorkerLaunch;
+  /** Starts a worker for a slot (0 .. size - 1): at start, and to replace one that died. */
+  start(slot: number): Promise<HarnessWorker>;
   /**
    * Extra time past a test's own limit before the pool kills a worker that reports nothing (the
    * harness's own watchdog normally acts first); 2000 ms by default.
@@ -54,7 +54,8 @@ interface ActiveJob {
 }
 
 interface Slot {
-  worker: PythonWorker | undefined;
+  worker: HarnessWorker | undefined;
+  index: number;
   /** Requests sent to the worker, oldest (the one running) first. */
   inFlight: { requestId: number; active: ActiveJob }[];
   lastActivity: number;
@@ -95,10 +96,16 @@ export class WorkerPool {
   /** Starts every worker; rejects when the harness cannot start. */
   async start(): Promise<void> {
     const workers = await Promise.all(
-      Array.from({ length: this.#settings.size }, () => PythonWorker.start(this.#settings.launch)),
+      Array.from({ length: this.#settings.size }, (_, index) => this.#settings.start(index)),
     );
-    for (const worker of workers) {
-      const slot: Slot = { worker: undefined, inFlight: [], lastActivity: 0, killedFor: undefined };
+    for (const [index, worker] of workers.entries()) {
+      const slot: Slot = {
+        worker: undefined,
+        index,
+        inFlight: [],
+        lastActivity: 0,
+        killedFor: undefined,
+      };
       this.#slots.push(slot);
       this.#attach(slot, worker);
     }
@@ -154,7 +161,7 @@ export class WorkerPool {
     }
   }
 
-  #attach(slot: Slot, worker: PythonWorker): void {
+  #attach(slot: Slot, worker: HarnessWorker): void {
     slot.worker = worker;
     slot.killedFor = undefined;
     worker.onFrame = (frame) => this.#onFrame(slot, frame);
@@ -207,7 +214,7 @@ export class WorkerPool {
     this.#dispatch();
   }
 
-  #onExit(slot: Slot, worker: PythonWorker, exit: WorkerExit): void {
+  #onExit(slot: Slot, worker: HarnessWorker, exit: WorkerExit): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
     const inFlight = slot.inFlight.filter((entry) => !entry.active.ended);
@@ -243,7 +250,7 @@ export class WorkerPool {
       });
     this.#queue.unshift(...resumed);
     if (this.#closed) return;
-    PythonWorker.start(this.#settings.launch).then(
+    this.#settings.start(slot.index).then(
       (replacement) => {
         if (this.#closed) replacement.kill();
         else this.#attach(slot, replacement);

@@ -55,11 +55,34 @@ export interface WorkerExit {
 const stderrTail = 8192;
 
 /**
+ * A running harness, wherever it runs (a local process, a container): what the worker pool needs.
+ * Backends implement it over their transport; frames are the harness protocol's.
+ */
+export interface HarnessWorker {
+  /** The harness version from its ready frame. */
+  readonly version: string;
+  /** The interpreter version from its ready frame. */
+  readonly pythonVersion: string;
+  /** What the harness could confine candidates with (`landlock-v7`, `seccomp`). */
+  readonly confinement: readonly string[];
+  /** True once the harness has ended. */
+  readonly exited: boolean;
+  /** Receives every frame after the ready frame. */
+  onFrame: (frame: HarnessFrame) => void;
+  /** Called once when the harness ends, after its last frame. */
+  onExit: (exit: WorkerExit) => void;
+  /** Sends one request object. */
+  send(request: unknown): void;
+  /** Kills the harness and everything it started. */
+  kill(): void;
+}
+
+/**
  * One long-lived harness process. Requests go in on fd 3 and frames come back on fd 4; stdout
  * and stderr are not part of the protocol. The process runs in its own process group with an
  * environment that holds nothing of the parent's (no keys or tokens).
  */
-export class PythonWorker {
+export class PythonWorker implements HarnessWorker {
   readonly pid: number;
   readonly version: string;
   readonly pythonVersion: string;

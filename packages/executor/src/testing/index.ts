@@ -19,3 +19,8 @@ export {
   describeExecutorConformance,
   request,
 } from "./conformance.js";
+export {
+  type DescribeAdversarialOptions,
+  describeAdversarialSuite,
+  printAdversarialTable,
+} from "./describe-adversarial.js";

@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { describeAdversarialSuite, printAdversarialTable } from "@coderm/executor/testing";
+import { createDockerExecutor } from "./docker-executor.js";
+import { testEngine } from "./testing/engine.js";
+
+describeAdversarialSuite(
+  ["docker"],
+  async () => {
+    const engine = testEngine();
+    const executor = createDockerExecutor({
+      endpoints: [engine.socketPath],
+      image: engine.image,
+      cache: false,
+      workers: 2,
+    });
+    await executor.start();
+    return executor;
+  },
+  {
+    projectDir: fileURLToPath(new URL("../../..", import.meta.url)),
+    onRows: printAdversarialTable("Adversarial suite against the docker executor"),
+  },
+);
