@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CodermError, isGzipFile, openDecompressed } from "@coderm/core";
+import { CodermError, defaultCacheDir, isGzipFile, openDecompressed } from "@coderm/core";
 import { type Dataset, type DatasetFile, getDataset } from "./datasets.js";
 
 /** Where dataset files come from. */
@@ -97,7 +96,7 @@ async function resolveFile(
     await verify(dataset, file, localPath);
     return { dataset: dataset.name, file, localPath };
   }
-  const cacheDir = resolve(options.cacheDir ?? defaultCacheDir());
+  const cacheDir = resolve(options.cacheDir ?? join(defaultCacheDir(), "datasets"));
   const cached = await firstExisting(variants(file.path).map((variant) => join(cacheDir, variant)));
   if (cached === undefined) {
     if (options.download === false) {
@@ -250,12 +249,6 @@ async function firstExisting(paths: readonly string[]): Promise<string | undefin
     if (found) return path;
   }
   return undefined;
-}
-
-function defaultCacheDir(): string {
-  const coderm = environment("CODERM_CACHE_DIR");
-  if (coderm !== undefined) return join(coderm, "datasets");
-  return join(environment("XDG_CACHE_HOME") ?? join(homedir(), ".cache"), "coderm", "datasets");
 }
 
 function environment(name: string): string | undefined {

@@ -10,6 +10,8 @@ export type CodermErrorCode =
   | "unavailable"
   | "cancelled"
   | "timeout"
+  | "budget-exhausted"
+  | "rejected"
   | "internal";
 
 /** Where bad input was found: any of a file, a 1-based line, a field path and an item id. */

@@ -1,3 +1,4 @@
+export { defaultCacheDir } from "./cache-dir.js";
 export { contentId, jsonContentId, normalizeText, sha256 } from "./content-id.js";
 export {
   CodermError,
@@ -65,6 +66,7 @@ export {
 export { PassMatrix, type PassMatrixData, passMatrixSchema } from "./pass-matrix.js";
 export { type PythonRuntime, resolvePython, runPython } from "./python.js";
 export { createRandom, type Random } from "./random.js";
+export { inTransaction, openSqliteStore, type SqliteStoreLayout } from "./sqlite-store.js";
 export {
   average,
   type BootstrapOptions,

@@ -16,7 +16,6 @@ export { type SandboxLevel, sandboxLevels } from "./sandbox.js";
 export {
   type CachedVerdict,
   createSqliteVerdictCache,
-  defaultCacheDir,
   type SqliteVerdictCacheSettings,
   type VerdictCache,
 } from "./verdict-cache.js";

@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { join } from "node:path";
+import type { StatementSync } from "node:sqlite";
 import {
-  CodermError,
+  defaultCacheDir,
+  inTransaction,
+  openSqliteStore,
   parseJson,
   stringifyJson,
   type Verdict,
@@ -50,12 +50,6 @@ const statusCode = new Map<VerdictStatus, number>(
   verdictStatuses.map((status, index) => [status, index]),
 );
 
-/** The default location of coderm's caches: `CODERM_CACHE_DIR`, else `$XDG_CACHE_HOME/coderm`. */
-export function defaultCacheDir(): string {
-  if (process.env.CODERM_CACHE_DIR) return process.env.CODERM_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "coderm");
-}
-
 type ChunkEntry = [
   test: string,
   status: number,
@@ -72,25 +66,11 @@ type ChunkEntry = [
  */
 export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = {}): VerdictCache {
   const path = settings.path ?? join(defaultCacheDir(), "verdicts.sqlite");
-  let database: DatabaseSync;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    database = new DatabaseSync(path);
-    database.exec("PRAGMA busy_timeout = 5000;");
-    // A store written by another layout is a cache: it is dropped and rebuilt.
-    const { user_version: version } = database.prepare("PRAGMA user_version").get() as {
-      user_version: number;
-    };
-    if (version !== schemaVersion) {
-      database.exec(`
-        DROP TABLE IF EXISTS verdict_chunks;
-        DROP TABLE IF EXISTS program_keys;
-        PRAGMA user_version = ${schemaVersion};
-      `);
-    }
-    database.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
+  const database = openSqliteStore(path, {
+    what: "verdict cache",
+    schemaVersion,
+    tables: ["verdict_chunks", "program_keys"],
+    schema: `
       CREATE TABLE IF NOT EXISTS verdict_chunks (
         context BLOB NOT NULL,
         candidate BLOB NOT NULL,
@@ -102,14 +82,8 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
         text_key BLOB PRIMARY KEY,
         tree_key TEXT
       ) WITHOUT ROWID;
-    `);
-  } catch (cause) {
-    throw new CodermError(
-      "io-error",
-      `cannot open the verdict cache (${(cause as Error).message}); set CODERM_CACHE_DIR or pass --no-cache`,
-      { file: path, cause },
-    );
-  }
+    `,
+  });
   const select: StatementSync = database.prepare(
     "SELECT verdicts, exact FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
   );
@@ -136,8 +110,7 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
     pending = new Map();
     pendingPrograms = new Map();
     pendingCount = 0;
-    database.exec("BEGIN");
-    try {
+    inTransaction(database, path, "verdict cache", () => {
       for (const { context, candidate, entries } of chunks.values()) {
         // Only computed values can hold big integers or non-finite floats; other chunks take the
         // native JSON parser when read.
@@ -145,18 +118,7 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
         insert.run(key(context), key(candidate), stringifyJson(entries), exact);
       }
       for (const [textKey, treeKey] of programs) insertProgram.run(key(textKey), treeKey);
-      database.exec("COMMIT");
-    } catch (cause) {
-      database.exec("ROLLBACK");
-      throw new CodermError(
-        "io-error",
-        `cannot write the verdict cache (${(cause as Error).message})`,
-        {
-          file: path,
-          cause,
-        },
-      );
-    }
+    });
   };
 
   return {

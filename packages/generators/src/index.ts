@@ -1,0 +1,43 @@
+export {
+  type CodeExtractionRule,
+  type CodetTestOutput,
+  type ExtractCodetAssertTestsOptions,
+  type ExtractedCode,
+  type ExtractedUnittest,
+  type ExtractUnittestTestsOptions,
+  extractCode,
+  extractCodetAssertTests,
+  extractSolution,
+  extractUnittestTests,
+  type UnittestExtraction,
+  type UnittestOutput,
+} from "./extract.js";
+export {
+  createSqliteGenerationCache,
+  type GenerationCache,
+  type GenerationKey,
+  type SqliteGenerationCacheSettings,
+  type StoredCompletion,
+} from "./generation-cache.js";
+export {
+  type Completion,
+  createOpenAIGenerator,
+  type GenerationJob,
+  type GenerationUsage,
+  type OpenAIGeneratorSettings,
+  type Sampling,
+  type TextGenerator,
+} from "./openai-generator.js";
+export {
+  type ChatMessage,
+  type ExtractionRule,
+  getPromptTemplate,
+  loadPromptTemplate,
+  type PromptMode,
+  type PromptTemplate,
+  type PromptTemplateFile,
+  type PromptTemplateKind,
+  promptTemplates,
+  type RenderedPrompt,
+  type RenderOptions,
+} from "./templates.js";

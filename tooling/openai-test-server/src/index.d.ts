@@ -1,0 +1,126 @@
+/**
+ * Dev-only scripted OpenAI-compatible HTTP server that answers like vLLM. Tests only: never
+ * import this package from shipped code.
+ */
+
+/** An HTTP error answer: the body is vLLM's error JSON; `Retry-After` is set when given. */
+export interface StatusFault {
+  /** HTTP status, e.g. 429, 500, 503. */
+  status: number;
+  /** Seconds for the `Retry-After` header (fractions allowed). */
+  retryAfterSeconds?: number;
+  /** The error message; a default names the injected status. */
+  message?: string;
+}
+
+/** Destroys the socket: before any response (`"before-headers"`) or mid-body (default). */
+export interface DropFault {
+  kind: "drop";
+  when?: "before-headers" | "mid-body";
+}
+
+/** Waits `ms` milliseconds, then answers normally. */
+export interface SlowFault {
+  kind: "slow";
+  ms: number;
+}
+
+/** Answers 200 with a truncated, invalid JSON body. */
+export interface MalformedFault {
+  kind: "malformed";
+}
+
+/** A fault to inject into one request, via `failNext` or returned from `respond`. */
+export type Fault = StatusFault | DropFault | SlowFault | MalformedFault;
+
+/** What `respond` is given: the parsed request for one sample of one prompt. */
+export interface ScriptRequest {
+  /** `"chat"` for `/v1/chat/completions`, `"completions"` for `/v1/completions`. */
+  endpoint: "chat" | "completions";
+  model: string;
+  /** Chat messages as sent (chat only). */
+  messages?: Array<{ role: string; content?: unknown; [key: string]: unknown }>;
+  /** The prompt of this choice (completions only; one of the list when a list was sent). */
+  prompt?: string;
+  /** Index of the prompt in a prompt list (0 for chat and single prompts). */
+  promptIndex: number;
+  /** Index of the sample, 0..n-1. */
+  sampleIndex: number;
+  n: number;
+  temperature: number | null;
+  topP: number | null;
+  /** `max_tokens` (or `max_completion_tokens`). */
+  maxTokens: number | null;
+  stop: string[];
+  seed: number | null;
+  stream: boolean;
+  /** The whole parsed JSON body. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * The script: the completion text for one sample. An array gives the texts of all samples
+ * (element `sampleIndex`, the last one when shorter); a `Fault` fails the whole request.
+ */
+export type Respond = (
+  request: ScriptRequest,
+) => string | string[] | Fault | Promise<string | string[] | Fault>;
+
+/** Settings of `createOpenAITestServer`. */
+export interface OpenAITestServerSettings {
+  /** Served model names; others get vLLM's 404. Default `["test-model"]`. */
+  models?: string[];
+  /** The script; default answers `"Sample <i> from <model>."`. */
+  respond?: Respond;
+  /** Delay before every answer, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /**
+   * Error body shape: `"flat"` (default, vLLM's `{object: "error", message, type, param, code}`)
+   * or `"nested"` (newer vLLM and OpenAI: `{error: {message, type, param, code}}`).
+   */
+  errorShape?: "flat" | "nested";
+}
+
+/** One request the server received. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path without query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Parsed JSON body; the raw text when it was not JSON; null when empty. */
+  body: unknown;
+  /** Request headers; the `authorization` value is replaced by `"[redacted]"`. */
+  headers: Record<string, string | string[] | undefined>;
+  /** `Date.now()` when the body was read. */
+  time: number;
+}
+
+/** Where a started server listens. */
+export interface OpenAITestServerHandle {
+  /** `http://127.0.0.1:PORT/v1`, ready for `new OpenAI({ baseURL })`. */
+  baseURL: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A scripted OpenAI-compatible test server. */
+export interface OpenAITestServer {
+  /** Every request received, in order (including faulted ones). */
+  readonly requests: RecordedRequest[];
+  /** The base URL; throws before `start()`. */
+  readonly baseURL: string;
+  /** Listens on 127.0.0.1 on a free port (idempotent). */
+  start(): Promise<OpenAITestServerHandle>;
+  /** Queues `fault` for the next `count` requests (default 1), whatever their path. */
+  failNext(fault: Fault, count?: number): void;
+  /** Clears recorded requests and queued faults. */
+  reset(): void;
+  /** Closes the server and all its (keep-alive) connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Creates (does not start) a scripted OpenAI-compatible test server. */
+export function createOpenAITestServer(settings?: OpenAITestServerSettings): OpenAITestServer;
+
+/** Counts tokens the way the server does: whitespace-separated words. */
+export function countTokens(text: string): number;
