@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
+import { registerGenerateCommand } from "./commands/generate.js";
 import { registerRerankCommand } from "./commands/rerank.js";
 import { registerSandboxCommand } from "./commands/sandbox.js";
 import type { CommandContext } from "./context.js";
@@ -20,6 +21,7 @@ export function createProgram(context: CommandContext): Command {
     });
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
+  registerGenerateCommand(program, context);
   registerRerankCommand(program, context);
   registerSandboxCommand(program, context);
   exitOverrideEverywhere(program);

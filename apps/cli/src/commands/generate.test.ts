@@ -1,0 +1,172 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createOpenAITestServer } from "@coderm/openai-test-server";
+import { requireDataDir } from "@coderm/vitest-config/data";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCaptured as run } from "../test-output.js";
+
+requireDataDir();
+
+const server = createOpenAITestServer({
+  models: ["policy", "tester"],
+  respond: (request) => {
+    if (request.model === "policy")
+      return `Here you go:\n\`\`\`python\ndef f():\n    return ${request.sampleIndex}\n\`\`\`\n`;
+    // The test writer: a good TestCase class for sample 0, unparseable text for the others.
+    return request.sampleIndex === 0
+      ? "```python\nimport unittest\n\nclass TestF(unittest.TestCase):\n    def test_a(self):\n        self.assertTrue(True)\n\nif __name__ == '__main__':\n    unittest.main()\n```"
+      : "```python\nclass Broken(:\n```";
+  },
+});
+let dir: string;
+let baseURL: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "coderm-generate-"));
+  process.env.CODERM_CACHE_DIR = join(dir, "cache");
+  ({ baseURL } = await server.start());
+});
+afterAll(() => server.close());
+
+const lines = async (file: string) =>
+  (await readFile(file, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+
+describe("coderm generate", () => {
+  it("writes the solutions rerank reads, and a rerun makes no request", async () => {
+    const out = join(dir, "solutions.jsonl");
+    const args = ["generate", "solutions", "--benchmark", "humaneval", "--limit", "2", "--n", "3"];
+    const first = await run([
+      ...args,
+      "--base-url",
+      baseURL,
+      "--model",
+      "policy",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report).toMatchObject({
+      completions: 6,
+      written: 6,
+      from_cache: 0,
+      usage: { requests: 2 },
+    });
+    const written = await lines(out);
+    expect(written).toHaveLength(6);
+    expect(written[0]).toMatchObject({ task_id: "HumanEval/0", extraction: "markdown-python" });
+    expect(written.map((line) => line.solution).join("")).toContain("return 2");
+    const requests = server.requests.length;
+    const second = await run([
+      ...args,
+      "--base-url",
+      baseURL,
+      "--model",
+      "policy",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(JSON.parse(second.stdout)).toMatchObject({ from_cache: 6, usage: { requests: 0 } });
+    expect(server.requests.length).toBe(requests);
+  });
+
+  it("splits unit tests per TestCase class and keeps unparseable outputs, marked and counted", async () => {
+    const out = join(dir, "tests.jsonl");
+    const { code, stdout } = await run([
+      "generate",
+      "tests",
+      "--benchmark",
+      "humaneval",
+      "--limit",
+      "1",
+      "--n",
+      "3",
+      "--base-url",
+      baseURL,
+      "--model",
+      "tester",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ template: "coderm-8b", written: 1, unparsed: 2 });
+    const [test] = await lines(out);
+    expect(test).toMatchObject({ task_id: "HumanEval/0", kind: "unittest", sample_index: 0 });
+    expect(test.test).toContain("class TestF(unittest.TestCase)");
+    expect(test.test).not.toContain("unittest.main()");
+    const unparsed = await lines(`${out}.unparsed.jsonl`);
+    expect(unparsed.map((line) => line.sample_index).sort()).toEqual([1, 2]);
+  });
+
+  it("resumes after being killed midway without asking again for stored completions", async () => {
+    const slow = createOpenAITestServer({ models: ["policy"], latencyMs: 150, respond: () => "x" });
+    const { baseURL: slowURL } = await slow.start();
+    try {
+      const out = join(dir, "killed.jsonl");
+      const args = [
+        fileURLToPath(new URL("../../dist/bin.js", import.meta.url)),
+        "generate",
+        "solutions",
+        "--benchmark",
+        "humaneval",
+        "--limit",
+        "20",
+        "--n",
+        "2",
+        "--concurrency",
+        "1",
+        "--base-url",
+        slowURL,
+        "--model",
+        "policy",
+        "--out",
+        out,
+      ];
+      const child = spawn(process.execPath, args, { env: process.env, stdio: "ignore" });
+      while (slow.requests.length < 5) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill("SIGKILL");
+      await once(child, "exit");
+      const answeredBeforeKill = slow.requests.length - 1; // the last one was cut off
+      const before = slow.requests.length;
+      const { code, stdout } = await run([...args.slice(1), "--json"]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.completions).toBe(40);
+      expect(report.from_cache).toBeGreaterThanOrEqual(2 * answeredBeforeKill);
+      // no request for a problem whose completions were stored before the kill
+      expect(slow.requests.length - before).toBe(20 - report.from_cache / 2);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+
+  it("names the server and the model it rejects", async () => {
+    const { code, stderr } = await run([
+      "generate",
+      "solutions",
+      "--benchmark",
+      "humaneval",
+      "--limit",
+      "1",
+      "--base-url",
+      baseURL,
+      "--model",
+      "missing",
+      "--no-cache",
+      "--out",
+      join(dir, "x.jsonl"),
+    ]);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/model missing.*404/);
+  });
+});
