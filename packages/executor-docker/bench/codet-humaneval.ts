@@ -19,6 +19,8 @@ import { createDockerExecutor } from "@coderm/executor-docker";
 import { startTestEngine } from "@coderm/executor-docker/testing";
 
 const { values } = parseArgs({
+  // `pnpm bench -- --flag` passes the `--` along
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     "docker-host": { type: "string" },
     image: { type: "string" },

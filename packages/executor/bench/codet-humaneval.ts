@@ -17,6 +17,8 @@ import { contentId, type ExecutionRequest, type VerdictStatus } from "@coderm/co
 import { createLocalExecutor, createSqliteVerdictCache, type SandboxLevel } from "@coderm/executor";
 
 const { values } = parseArgs({
+  // `pnpm bench -- --flag` passes the `--` along
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
     workers: { type: "string" },
     sandbox: { type: "string", default: "process" },
