@@ -1249,25 +1249,31 @@ class _Child:
             _remove_process_guard()
         if _DEFAULT_INT_DIGITS:
             sys.set_int_max_str_digits(_DEFAULT_INT_DIGITS)
-        cio = _CHILD_IO
-        self.budget = b = cio[0]
+        self.attach_io()
+        b = self.budget
         b.limit = int(lim["outputBytes"])
         b.used = b.dropped = 0
-        self.out = cio[1]
-        self.err = cio[2]
-        self.nullin = cio[3]
         self.out.reset()
         self.err.reset()
         sys.stdout = self.out
         sys.stderr = self.err
         sys.stdin = self.nullin
-        self.recursion_limit = _RECURSION_LIMIT
         self.hv = memoryview(self.mm).cast("q")
         self.ring = _RingWriter(self.mm, self.hv, RING_CAP, self.wfd)
-        self.bsnap = _BUILTINS_FULL
 
     # ---- helpers -----------------------------------------------------------------------
-    def prologue(self):
+    def attach_io(self):
+        """The capture buffers and standard streams every child starts from."""
+        cio = _CHILD_IO
+        self.budget = cio[0]
+        self.out = cio[1]
+        self.err = cio[2]
+        self.nullin = cio[3]
+        self.recursion_limit = _RECURSION_LIMIT
+        self.bsnap = _BUILTINS_FULL
+
+    def reset_streams(self):
+        """Empty capture, the harness's streams, recursion limit and timer handler for a test."""
         b = self.budget
         if b.used or b.dropped:
             b.used = 0
@@ -1284,6 +1290,9 @@ class _Child:
             sys.setrecursionlimit(self.recursion_limit)
         if _getsignal(_SIGALRM) is not _on_alarm:
             signal.signal(_SIGALRM, _on_alarm)
+
+    def prologue(self):
+        self.reset_streams()
         # every test starts in an empty working directory (checked through the directory mtime)
         try:
             mt = os.stat(self.work_dir).st_mtime_ns
@@ -2032,29 +2041,13 @@ class _TestSide(_Child):
         _TEST_SIDE = self
         self.ring = ring
         self.hv = memoryview(bytearray(_HDR_SIZE)).cast("q")
-        cio = _CHILD_IO
-        self.budget = cio[0]
-        self.out = cio[1]
-        self.err = cio[2]
-        self.nullin = cio[3]
-        self.recursion_limit = _RECURSION_LIMIT
+        self.attach_io()
         self.work_dir = work_dir
         self.work_mtime = None
-        self.bsnap = _BUILTINS_FULL
         self.lost = False
 
     def prologue(self):
-        b = self.budget
-        if b.used or b.dropped:
-            b.used = 0
-            b.dropped = 0
-            self.out.reset()
-            self.err.reset()
-        sys.stdout = self.out
-        sys.stderr = self.err
-        sys.stdin = self.nullin
-        if _getsignal(_SIGALRM) is not _on_alarm:
-            signal.signal(_SIGALRM, _on_alarm)
+        self.reset_streams()       # the candidate process keeps the working directory empty
 
     def rpc(self, op, ref=None, **kw):
         if self.lost:
