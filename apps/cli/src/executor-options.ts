@@ -42,7 +42,10 @@ export function addExecutorOptions(command: Command): Command {
         .default("process"),
     )
     .option("--workers <n>", "workers (default: one per core of each machine)", positiveInteger)
-    .option("--no-cache", "ignore and do not write the verdict cache")
+    .option(
+      "--no-cache",
+      "ignore and do not write the caches (verdicts, and completions where the command generates)",
+    )
     .option("--python <command>", "Python interpreter (default: CODERM_PYTHON, else python3)")
     .option(
       "--docker-host <url>",

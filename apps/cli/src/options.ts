@@ -8,3 +8,12 @@ export function positiveInteger(value: string): number {
   }
   return number;
 }
+
+/** Parses a command-line value as an integer >= 0. */
+export function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new InvalidArgumentError("expected a whole number of at least 0.");
+  }
+  return number;
+}

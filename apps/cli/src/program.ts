@@ -4,7 +4,9 @@ import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerGenerateCommand } from "./commands/generate.js";
 import { registerRerankCommand } from "./commands/rerank.js";
+import { registerRunCommand } from "./commands/run.js";
 import { registerSandboxCommand } from "./commands/sandbox.js";
+import { addConfigOption, applyConfigFile, configFilePath } from "./config-file.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
 
@@ -23,7 +25,9 @@ export function createProgram(context: CommandContext): Command {
   registerEvalCommand(program, context);
   registerGenerateCommand(program, context);
   registerRerankCommand(program, context);
+  registerRunCommand(program, context);
   registerSandboxCommand(program, context);
+  addConfigOption(program);
   exitOverrideEverywhere(program);
   return program;
 }
@@ -31,6 +35,8 @@ export function createProgram(context: CommandContext): Command {
 /**
  * Runs the command line and resolves to the exit code: 0 on success, 1 when the work failed, 2 on
  * a usage error. Errors are printed as one line naming the file, line, field or item at fault.
+ * Settings come from flags, then their environment variables, then the settings file (see
+ * {@link applyConfigFile}), then defaults.
  */
 export async function runCli(
   argv: readonly string[],
@@ -38,7 +44,10 @@ export async function runCli(
 ): Promise<number> {
   const context: CommandContext = { output, exitCode: exitCodes.ok };
   try {
-    await createProgram(context).parseAsync(argv, { from: "user" });
+    const program = createProgram(context);
+    const configFile = configFilePath(argv);
+    if (configFile !== undefined) applyConfigFile(program, configFile);
+    await program.parseAsync(argv, { from: "user" });
     return context.exitCode;
   } catch (error) {
     if (error instanceof CommanderError)

@@ -15,13 +15,7 @@ import {
 } from "@coderm/core";
 import type { RerankInput } from "@coderm/reward-tests";
 import { z } from "zod";
-
-/** A bad input item, reported and skipped. */
-export interface InputError {
-  file?: string;
-  line?: number;
-  message: string;
-}
+import type { InputError } from "./rerank-report.js";
 
 /** Where rerank's inputs come from. */
 export interface RerankSource {

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Output } from "./output.js";
 import { runCli } from "./program.js";
@@ -34,4 +37,19 @@ export async function runCaptured(
   const output = createCapturedOutput();
   const code = await runCli(argv, output);
   return { code, ...output.text() };
+}
+
+/** The records of a JSONL file, for tests. */
+export async function readRecords(file: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(file, "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+}
+
+/** A fresh temporary directory whose `cache` subdirectory becomes `CODERM_CACHE_DIR`, for tests. */
+export async function useTemporaryCache(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  process.env.CODERM_CACHE_DIR = join(dir, "cache");
+  return dir;
 }

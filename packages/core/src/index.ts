@@ -1,3 +1,4 @@
+export { AsyncQueue } from "./async-queue.js";
 export { defaultCacheDir } from "./cache-dir.js";
 export { contentId, jsonContentId, normalizeText, sha256 } from "./content-id.js";
 export {

@@ -1,4 +1,5 @@
 import {
+  AsyncQueue,
   CodermError,
   candidateSchema,
   contentId,
@@ -17,7 +18,6 @@ import {
   verdictStatuses,
 } from "@coderm/core";
 import type { z } from "zod";
-import { AsyncQueue } from "./async-queue.js";
 import { ProgramKeys } from "./program-keys.js";
 import {
   type CachedVerdict,
@@ -303,14 +303,45 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
   };
 }
 
-/** Groups an iterable's items into arrays of at most `size`. */
+/**
+ * Groups an iterable's items into arrays of at most `size`. An asynchronous source's batch is cut
+ * short whenever its next item is not ready at once, so a slow producer's items start promptly.
+ */
 async function* batches<T>(
   items: Iterable<T> | AsyncIterable<T>,
   size: number,
 ): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
+  if (!(Symbol.asyncIterator in items)) {
+    for (const item of items) {
+      batch.push(item);
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  const iterator = items[Symbol.asyncIterator]();
+  const idle = Symbol("idle");
+  let pending = iterator.next();
+  while (true) {
+    const next =
+      batch.length === 0
+        ? await pending
+        : await Promise.race([
+            pending,
+            new Promise<typeof idle>((resolve) => setImmediate(resolve, idle)),
+          ]);
+    if (next === idle) {
+      yield batch;
+      batch = [];
+      continue;
+    }
+    if (next.done) break;
+    batch.push(next.value);
+    pending = iterator.next();
     if (batch.length === size) {
       yield batch;
       batch = [];

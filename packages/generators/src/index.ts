@@ -19,6 +19,7 @@ export {
   type SqliteGenerationCacheSettings,
   type StoredCompletion,
 } from "./generation-cache.js";
+export { createHttpFetch, type HttpFetchOptions } from "./http-fetch.js";
 export {
   type Completion,
   createOpenAIGenerator,

@@ -56,6 +56,29 @@ describe("OpenAI generator", () => {
     expect(generator.usage.completionTokens).toBeGreaterThan(0);
   });
 
+  it("keeps requesting while the caller is busy with what it already has", async () => {
+    const { server, baseURL } = await serve();
+    const generator = createOpenAIGenerator({
+      model: "policy",
+      baseURL,
+      cache: false,
+      concurrency: 1,
+    });
+    const jobs = ["a", "b", "c", "d"].map((id) => chat(id, 1));
+    const seen: string[] = [];
+    for await (const completion of generator.generate(jobs)) {
+      seen.push(completion.jobId);
+      if (seen.length === 1) {
+        // The caller dwells on its first completion; the other jobs go out meanwhile, one at a time.
+        const deadline = Date.now() + 5000;
+        while (server.requests.length < 4 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(server.requests).toHaveLength(4);
+      }
+    }
+    expect(seen.sort()).toEqual(["a", "b", "c", "d"]);
+  });
+
   it("uses plain completions for prompts, with the sampling parameters", async () => {
     const { server, baseURL } = await serve();
     const generator = createOpenAIGenerator({

@@ -6,6 +6,7 @@ import {
   type GenerationKey,
   type StoredCompletion,
 } from "./generation-cache.js";
+import { createHttpFetch } from "./http-fetch.js";
 import type { ChatMessage } from "./templates.js";
 
 /** Sampling parameters (sent as the server's `temperature`, `top_p`, `max_tokens`, ...). */
@@ -81,7 +82,7 @@ export interface OpenAIGeneratorSettings {
   requestBudget?: number;
   /** A generation cache, or false for none; default: the SQLite store under the cache directory. */
   cache?: GenerationCache | false;
-  /** A fetch implementation (tests, proxies). */
+  /** A fetch implementation (proxies, tests); default: keep-alive `node:http(s)` (see `createHttpFetch`). */
   fetch?: typeof fetch;
 }
 
@@ -98,7 +99,7 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
     ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }),
     maxRetries: settings.maxRetries ?? 8,
     timeout: settings.timeoutMs ?? 600_000,
-    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+    fetch: settings.fetch ?? createHttpFetch(),
   });
   const cache =
     settings.cache === false ? undefined : (settings.cache ?? createSqliteGenerationCache());
@@ -233,11 +234,15 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
     usage,
     generate(jobs, options = {}) {
       return (async function* () {
+        // Requests start whenever a slot frees, whether or not the caller is reading: completions
+        // wait in `ready` rather than holding back the next requests.
         const ready: Completion[] = [];
         let wake: (() => void) | undefined;
         let failure: unknown;
         let active = 0;
         let exhausted = false;
+        let pumping = false;
+        let stopped = false;
         const notify = () => {
           wake?.();
           wake = undefined;
@@ -247,48 +252,52 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
             ? (jobs as AsyncIterable<GenerationJob>)[Symbol.asyncIterator]()
             : (jobs as Iterable<GenerationJob>)[Symbol.iterator]()
         ) as AsyncIterator<GenerationJob> | Iterator<GenerationJob>;
-        const pump = async () => {
-          while (!exhausted && failure === undefined && active < concurrency) {
-            const next = await iterator.next();
-            if (next.done) {
-              exhausted = true;
-              break;
-            }
-            active += 1;
-            run(
-              next.value,
-              (completion) => {
-                ready.push(completion);
-                notify();
-              },
-              options.signal,
-            )
-              .catch((error: unknown) => {
-                failure ??= error;
-              })
-              .finally(() => {
-                active -= 1;
-                notify();
-              });
-          }
+        const emit = (completion: Completion) => {
+          ready.push(completion);
           notify();
         };
-        await pump();
-        while (true) {
-          while (ready.length > 0) yield ready.shift()!;
-          if (failure !== undefined) throw failure;
-          if (exhausted && active === 0) return;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            if (
-              ready.length > 0 ||
-              failure !== undefined ||
-              (exhausted && active === 0) ||
-              (!exhausted && active < concurrency)
-            )
-              notify();
-          });
-          if (!exhausted) await pump();
+        const pump = async () => {
+          if (pumping) return;
+          pumping = true;
+          try {
+            while (!exhausted && !stopped && failure === undefined && active < concurrency) {
+              const next = await iterator.next();
+              if (next.done) {
+                exhausted = true;
+                break;
+              }
+              active += 1;
+              run(next.value, emit, options.signal)
+                .catch((error: unknown) => {
+                  failure ??= error;
+                })
+                .finally(() => {
+                  active -= 1;
+                  notify();
+                  void pump();
+                });
+            }
+          } catch (error) {
+            failure ??= error;
+          } finally {
+            pumping = false;
+            notify();
+          }
+        };
+        const finished = () => exhausted && active === 0 && !pumping;
+        void pump();
+        try {
+          while (true) {
+            while (ready.length > 0) yield ready.shift()!;
+            if (failure !== undefined) throw failure;
+            if (finished()) return;
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (ready.length > 0 || failure !== undefined || finished()) notify();
+            });
+          }
+        } finally {
+          stopped = true;
         }
       })();
     },

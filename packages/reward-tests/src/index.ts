@@ -16,8 +16,10 @@ export { createTestBasedReward, type TestBasedMethod, testBasedMethods } from ".
 export {
   type MethodScores,
   type ProblemOutcome,
+  type ProblemSamples,
   type RerankInput,
   type RerankOptions,
   type RerankResult,
+  type RerankStream,
   rerank,
 } from "./rerank.js";

@@ -136,4 +136,57 @@ describe("rerank", () => {
     );
     expect(empty.problems).toEqual([]);
   });
+
+  it("executes a stream's problems as they arrive and reports in the problems' order", async () => {
+    const methods = [createCodetReward(), createCodermVoteReward()];
+    const whole = await rerank(input, { executor, methods, limits, groundTruthLimits: limits });
+    let verdicts = 0;
+    let firstIn: () => void = () => {};
+    const firstVerdict = new Promise<void>((resolve) => {
+      firstIn = resolve;
+    });
+    const of = (problemId: string) => ({
+      problemId,
+      candidates: input.candidates.filter((item) => item.problemId === problemId),
+      tests: input.tests.filter((item) => item.problemId === problemId),
+    });
+    const streamed = await rerank(
+      {
+        problems: input.problems,
+        // b first; a is held back until one of b's verdicts is in, so execution cannot wait for
+        // the stream to end (nor for a batch to fill).
+        samples: (async function* () {
+          yield of("b");
+          await firstVerdict;
+          yield of("a");
+        })(),
+      },
+      {
+        executor,
+        methods,
+        limits,
+        groundTruthLimits: limits,
+        onProgress: (event) => {
+          if ("done" in event && ++verdicts === 1) firstIn();
+        },
+      },
+    );
+    expect(streamed.methods).toEqual(whole.methods);
+    expect(streamed.problems.map((outcome) => outcome.problemId)).toEqual(["a", "b"]);
+    expect(streamed.problems).toEqual(whole.problems);
+  });
+
+  it("rejects a stream's samples for a problem it does not know, or twice for one", async () => {
+    const options = { executor, methods: [createCodetReward()], limits, groundTruthLimits: limits };
+    const samples = (ids: string[]) =>
+      (async function* () {
+        for (const problemId of ids) yield { problemId, candidates: [], tests: [] };
+      })();
+    await expect(
+      rerank({ problems: input.problems, samples: samples(["zz"]) }, options),
+    ).rejects.toThrow('samples for unknown problem "zz"');
+    await expect(
+      rerank({ problems: input.problems, samples: samples(["a", "a"]) }, options),
+    ).rejects.toThrow('problem "a" arrived twice');
+  });
 });

@@ -1,6 +1,7 @@
 import {
   bootstrapInterval,
   type Candidate,
+  CodermError,
   createRandom,
   type ExecutionLimits,
   type ExecutionRequest,
@@ -29,6 +30,23 @@ export interface RerankInput {
   tests: readonly UnitTest[];
 }
 
+/** One problem's candidates and tests, ready to execute. */
+export interface ProblemSamples {
+  problemId: string;
+  candidates: readonly Candidate[];
+  tests: readonly UnitTest[];
+}
+
+/**
+ * Rerank's input as it is produced: each problem's samples arrive, in any order, once they are all
+ * generated, and execution starts on them at once while later problems are still generating.
+ */
+export interface RerankStream {
+  /** Every problem, in the order results are reported. */
+  problems: readonly Problem[];
+  samples: AsyncIterable<ProblemSamples>;
+}
+
 /** Options of {@link rerank}. */
 export interface RerankOptions {
   executor: Executor;
@@ -54,7 +72,10 @@ export interface RerankOptions {
    */
   failedSuites?: ReadonlySet<string>;
   signal?: AbortSignal;
-  /** Called with the number of verdicts expected, then as they arrive. */
+  /**
+   * Called with the number of verdicts expected so far (growing as a stream's problems arrive),
+   * and as verdicts arrive.
+   */
   onProgress?: (event: { total: number } | { done: number; status: VerdictStatus }) => void;
 }
 
@@ -93,14 +114,22 @@ interface ProblemData {
  * Executes every candidate against its problem's generated tests and ground truth (identical
  * pairs once, streaming), fills one pass matrix per problem, and scores each method by the
  * expected correctness of its pick (pass@1) and, for ranking methods, pass@k by CodeT's rule.
- * Scores are means over the problems that have candidates.
+ * Scores are means over the problems that have candidates. The input may be a
+ * {@link RerankStream}, whose problems execute as they arrive.
  */
-export async function rerank(input: RerankInput, options: RerankOptions): Promise<RerankResult> {
-  // Like CodeT, scores average over the problems that have candidates.
-  const data = buildProblems(input).filter((item) => item.candidates.length > 0);
+export async function rerank(
+  input: RerankInput | RerankStream,
+  options: RerankOptions,
+): Promise<RerankResult> {
+  const stream = "samples" in input ? input : toStream(input);
   const started = performance.now();
-  await execute(data, options);
+  const arrived = await execute(stream, options);
   const executeSeconds = (performance.now() - started) / 1000;
+  // Like CodeT, scores average over the problems that have candidates, in the problems' order.
+  const data = stream.problems.flatMap((problem) => {
+    const item = arrived.get(problem.id);
+    return item !== undefined && item.candidates.length > 0 ? [item] : [];
+  });
   for (const item of data) {
     if (!options.failedSuites?.has(item.problem.id)) continue;
     for (let row = 0; row < item.matrix.rowCount; row++) {
@@ -169,24 +198,36 @@ export async function rerank(input: RerankInput, options: RerankOptions): Promis
   };
 }
 
-function buildProblems(input: RerankInput): ProblemData[] {
+function toStream(input: RerankInput): RerankStream {
   const candidatesByProblem = groupBy(input.candidates, (candidate) => candidate.problemId);
   const testsByProblem = groupBy(input.tests, (test) => test.problemId);
-  return input.problems.map((problem) => {
-    const candidates = candidatesByProblem.get(problem.id) ?? [];
-    const tests = testsByProblem.get(problem.id) ?? [];
-    return {
-      problem,
-      candidates,
-      tests,
-      matrix: new PassMatrix(
-        problem.id,
-        candidates.map((candidate) => candidate.id),
-        tests.map((test) => test.id),
-      ),
-      correct: candidates.map(() => false),
-    };
-  });
+  return {
+    problems: input.problems,
+    samples: (async function* () {
+      for (const problem of input.problems)
+        yield {
+          problemId: problem.id,
+          candidates: candidatesByProblem.get(problem.id) ?? [],
+          tests: testsByProblem.get(problem.id) ?? [],
+        };
+    })(),
+  };
+}
+
+function problemData(problem: Problem, samples: ProblemSamples): ProblemData {
+  const candidates = [...samples.candidates];
+  const tests = [...samples.tests];
+  return {
+    problem,
+    candidates,
+    tests,
+    matrix: new PassMatrix(
+      problem.id,
+      candidates.map((candidate) => candidate.id),
+      tests.map((test) => test.id),
+    ),
+    correct: candidates.map(() => false),
+  };
 }
 
 /** Where the verdicts of one candidate of one problem land. */
@@ -198,37 +239,61 @@ interface Target {
   truthPassed: Set<string>;
 }
 
-async function execute(data: ProblemData[], options: RerankOptions): Promise<void> {
-  const requests: ExecutionRequest[] = [];
+/** Executes each problem as it arrives; returns the arrived problems by id. */
+async function execute(
+  stream: RerankStream,
+  options: RerankOptions,
+): Promise<Map<string, ProblemData>> {
+  const problems = new Map(stream.problems.map((problem) => [problem.id, problem]));
+  const arrived = new Map<string, ProblemData>();
   const targets = new Map<string, Target[]>();
   const joint = sameLimits(options.limits, options.groundTruthLimits);
   let total = 0;
-  for (const item of data) {
-    const uniqueTests = uniqueBy(item.tests, (test) => test.id);
-    const columns = positionsBy(item.tests, (test) => test.id);
-    const groundTruth = uniqueBy(item.problem.tests ?? [], (test) => test.id);
-    const truthIds = new Set(groundTruth.map((test) => test.id));
-    for (const [id, rows] of positionsBy(item.candidates, (candidate) => candidate.id)) {
-      const candidate = item.candidates[rows[0]!]!;
-      const target: Target = { item, rows, columns, truthIds, truthPassed: new Set() };
-      targets.set(id, [...(targets.get(id) ?? []), target]);
-      // One request (one fork of the candidate) when both kinds of test share their limits.
-      if (joint) {
-        const tests = [...uniqueTests, ...groundTruth];
-        if (tests.length > 0) requests.push({ candidate, tests, limits: options.limits });
-      } else {
-        if (uniqueTests.length > 0)
-          requests.push({ candidate, tests: uniqueTests, limits: options.limits });
-        if (groundTruth.length > 0) {
-          requests.push({ candidate, tests: groundTruth, limits: options.groundTruthLimits });
+  async function* requests(): AsyncGenerator<ExecutionRequest> {
+    for await (const samples of stream.samples) {
+      const problem = problems.get(samples.problemId);
+      if (problem === undefined)
+        throw new CodermError(
+          "invalid-input",
+          `samples for unknown problem "${samples.problemId}"`,
+          {
+            item: samples.problemId,
+          },
+        );
+      if (arrived.has(problem.id))
+        throw new CodermError("invalid-input", `problem "${problem.id}" arrived twice`, {
+          item: problem.id,
+        });
+      const item = problemData(problem, samples);
+      arrived.set(problem.id, item);
+      if (item.candidates.length === 0) continue;
+      const batch: ExecutionRequest[] = [];
+      const uniqueTests = uniqueBy(item.tests, (test) => test.id);
+      const columns = positionsBy(item.tests, (test) => test.id);
+      const groundTruth = uniqueBy(problem.tests ?? [], (test) => test.id);
+      const truthIds = new Set(groundTruth.map((test) => test.id));
+      for (const [id, rows] of positionsBy(item.candidates, (candidate) => candidate.id)) {
+        const candidate = item.candidates[rows[0]!]!;
+        const target: Target = { item, rows, columns, truthIds, truthPassed: new Set() };
+        targets.set(id, [...(targets.get(id) ?? []), target]);
+        // One request (one fork of the candidate) when both kinds of test share their limits.
+        if (joint) {
+          const tests = [...uniqueTests, ...groundTruth];
+          if (tests.length > 0) batch.push({ candidate, tests, limits: options.limits });
+        } else {
+          if (uniqueTests.length > 0)
+            batch.push({ candidate, tests: uniqueTests, limits: options.limits });
+          if (groundTruth.length > 0)
+            batch.push({ candidate, tests: groundTruth, limits: options.groundTruthLimits });
         }
+        total += uniqueTests.length + groundTruth.length;
       }
-      total += uniqueTests.length + groundTruth.length;
+      options.onProgress?.({ total });
+      yield* batch;
     }
   }
-  options.onProgress?.({ total });
   for await (const verdict of options.executor.execute(
-    requests,
+    requests(),
     options.signal ? { signal: options.signal } : {},
   )) {
     options.onProgress?.({ done: 1, status: verdict.status });
@@ -248,6 +313,7 @@ async function execute(data: ProblemData[], options: RerankOptions): Promise<voi
       for (const row of target.rows) target.item.correct[row] = passed;
     }
   }
+  return arrived;
 }
 
 function subset(

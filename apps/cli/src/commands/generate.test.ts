@@ -1,13 +1,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createOpenAITestServer } from "@coderm/openai-test-server";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCaptured as run } from "../test-output.js";
+import { readRecords, runCaptured as run, useTemporaryCache } from "../test-output.js";
 
 requireDataDir();
 
@@ -26,17 +24,10 @@ let dir: string;
 let baseURL: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "coderm-generate-"));
-  process.env.CODERM_CACHE_DIR = join(dir, "cache");
+  dir = await useTemporaryCache("coderm-generate-");
   ({ baseURL } = await server.start());
 });
 afterAll(() => server.close());
-
-const lines = async (file: string) =>
-  (await readFile(file, "utf8"))
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
 
 describe("coderm generate", () => {
   it("writes the solutions rerank reads, and a rerun makes no request", async () => {
@@ -60,7 +51,7 @@ describe("coderm generate", () => {
       from_cache: 0,
       usage: { requests: 2 },
     });
-    const written = await lines(out);
+    const written = await readRecords(out);
     expect(written).toHaveLength(6);
     expect(written[0]).toMatchObject({ task_id: "HumanEval/0", extraction: "markdown-python" });
     expect(written.map((line) => line.solution).join("")).toContain("return 2");
@@ -100,11 +91,11 @@ describe("coderm generate", () => {
     ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ template: "coderm-8b", written: 1, unparsed: 2 });
-    const [test] = await lines(out);
+    const [test] = await readRecords(out);
     expect(test).toMatchObject({ task_id: "HumanEval/0", kind: "unittest", sample_index: 0 });
-    expect(test.test).toContain("class TestF(unittest.TestCase)");
-    expect(test.test).not.toContain("unittest.main()");
-    const unparsed = await lines(`${out}.unparsed.jsonl`);
+    expect(test?.test).toContain("class TestF(unittest.TestCase)");
+    expect(test?.test).not.toContain("unittest.main()");
+    const unparsed = await readRecords(`${out}.unparsed.jsonl`);
     expect(unparsed.map((line) => line.sample_index).sort()).toEqual([1, 2]);
   });
 

@@ -1,45 +1,48 @@
 import { loadProblems } from "@coderm/benchmarks";
-import { CodermError, createJsonlWriter, type Problem } from "@coderm/core";
-import {
-  createOpenAIGenerator,
-  extractCodetAssertTests,
-  extractSolution,
-  extractUnittestTests,
-  type GenerationJob,
-  getPromptTemplate,
-  loadPromptTemplate,
-  type PromptTemplate,
-} from "@coderm/generators";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { createJsonlWriter, type Problem } from "@coderm/core";
+import { type Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
+import {
+  addSamplingOptions,
+  addTestCodeOption,
+  completedProblems,
+  createGenerator,
+  extractProblem,
+  type GenerationKind,
+  generationJobs,
+  resolveTemplate,
+  type SamplingFlags,
+  type TestCodeSource,
+  usageReport,
+  writeProblemGeneration,
+} from "../generation.js";
 import { positiveInteger } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
 import { createProgress } from "../progress.js";
 
-interface GenerateFlags {
+/** The benchmarks generation can target. */
+export const generationBenchmarks = [
+  "humaneval",
+  "humaneval+",
+  "mbpp",
+  "mbpp+",
+  "codet-humaneval-codegen16b",
+] as const;
+
+interface GenerateFlags extends SamplingFlags {
   benchmark: string;
   baseUrl?: string;
   model: string;
   n: number;
   template?: string;
   templateFile?: string;
+  testCode?: TestCodeSource;
   limit?: number;
-  temperature: number;
-  topP: number;
   maxTokens: number;
-  seed?: number;
-  concurrency: number;
-  requestBudget?: number;
   cache: boolean;
   out: string;
   json?: boolean;
 }
-
-const number = (value: string) => {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new InvalidArgumentError("not a number");
-  return parsed;
-};
 
 /** Registers `coderm generate solutions|tests`. */
 export function registerGenerateCommand(program: Command, context: CommandContext): void {
@@ -49,7 +52,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
       "Sample solutions or unit tests for a benchmark's problems from an OpenAI-compatible server, writing the JSONL that `coderm rerank` reads. Every completion is cached: an interrupted run resumes, a rerun makes no request.",
     );
   for (const kind of ["solutions", "tests"] as const) {
-    command
+    const sub = command
       .command(kind)
       .description(
         kind === "solutions"
@@ -58,15 +61,16 @@ export function registerGenerateCommand(program: Command, context: CommandContex
       )
       .addOption(
         new Option("--benchmark <name>", "problems to generate for")
-          .choices(["humaneval", "humaneval+", "mbpp", "mbpp+", "codet-humaneval-codegen16b"])
+          .choices(generationBenchmarks)
           .makeOptionMandatory(),
       )
-      .option(
-        "--base-url <url>",
-        "server base URL, e.g. http://host:8000/v1 (default: OPENAI_BASE_URL)",
+      .addOption(
+        new Option("--base-url <url>", "server base URL, e.g. http://host:8000/v1").env(
+          "OPENAI_BASE_URL",
+        ),
       )
       .requiredOption("--model <name>", "the served model")
-      .option("--n <n>", "samples per problem", positiveInteger, kind === "solutions" ? 100 : 10)
+      .option("--n <n>", "samples per problem", positiveInteger, 100)
       .option(
         "--template <name>",
         kind === "solutions"
@@ -75,17 +79,14 @@ export function registerGenerateCommand(program: Command, context: CommandContex
       )
       .option("--template-file <file>", "a JSON prompt template of your own")
       .option("--limit <n>", "only the first N problems", positiveInteger)
-      .option("--temperature <t>", "sampling temperature", number, 0.8)
-      .option("--top-p <p>", "nucleus sampling", number, 0.95)
       .option(
         "--max-tokens <n>",
         "longest completion",
         positiveInteger,
-        kind === "solutions" ? 512 : 1024,
-      )
-      .option("--seed <n>", "sampling seed", positiveInteger)
-      .option("--concurrency <n>", "requests in flight", positiveInteger, 64)
-      .option("--request-budget <n>", "stop after this many requests", positiveInteger)
+        kind === "solutions" ? 512 : 2048,
+      );
+    if (kind === "tests") addTestCodeOption(sub);
+    addSamplingOptions(sub)
       .option("--no-cache", "ignore and do not write the generation cache")
       .requiredOption("--out <file>", "output JSONL")
       .option("--json", "print JSON")
@@ -94,46 +95,18 @@ export function registerGenerateCommand(program: Command, context: CommandContex
 }
 
 async function runGenerate(
-  kind: "solutions" | "tests",
+  kind: GenerationKind,
   flags: GenerateFlags,
   context: CommandContext,
 ): Promise<void> {
   const { output } = context;
   const started = performance.now();
-  const template: PromptTemplate =
-    flags.templateFile !== undefined
-      ? await loadPromptTemplate(flags.templateFile)
-      : getPromptTemplate(flags.template ?? (kind === "solutions" ? "instruct" : "coderm-8b"));
-  if ((template.kind === "tests") !== (kind === "tests"))
-    throw new CodermError(
-      "invalid-input",
-      `template "${template.name}" makes ${template.kind}, not ${kind}`,
-      { field: "--template" },
-    );
+  const template = await resolveTemplate(kind, flags.template, flags.templateFile, "--template");
   let problems = await loadProblems(flags.benchmark);
   if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
   const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
-  const generator = createOpenAIGenerator({
-    model: flags.model,
-    ...(flags.baseUrl === undefined ? {} : { baseURL: flags.baseUrl }),
-    sampling: {
-      temperature: flags.temperature,
-      topP: flags.topP,
-      maxTokens: flags.maxTokens,
-      ...(template.stop === undefined ? {} : { stop: template.stop }),
-      ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-    },
-    concurrency: flags.concurrency,
-    ...(flags.requestBudget === undefined ? {} : { requestBudget: flags.requestBudget }),
-    ...(flags.cache ? {} : { cache: false as const }),
-  });
-  const jobs: GenerationJob[] = problems.map((problem) => ({
-    id: problem.id,
-    template: template.name,
-    n: flags.n,
-    // The test writer sees the problem's signature and docstring as its "code solution".
-    ...template.render(problem, { code: problem.prompt }),
-  }));
+  const generator = createGenerator({ ...flags, template });
+  const jobs = generationJobs(problems, template, flags.n, flags.testCode);
   const writer = createJsonlWriter(flags.out);
   const unparsed = kind === "tests" ? createJsonlWriter(`${flags.out}.unparsed.jsonl`) : undefined;
   const progress = createProgress({
@@ -142,80 +115,26 @@ async function runGenerate(
     stream: output.stderr,
   });
   const counts = { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 };
-  try {
+  const completions = (async function* () {
     for await (const completion of generator.generate(jobs)) {
       progress.advance();
       counts.completions += 1;
       if (completion.cached) counts.cached += 1;
-      const problem = byId.get(completion.jobId)!;
-      if (kind === "solutions") {
-        const extraction =
-          template.extract === "codet-solution" ? "codet-solution" : "markdown-python";
-        await writer.write({
-          task_id: problem.id,
-          solution: extractSolution(problem, completion.text, extraction),
-          sample_index: completion.index,
-          extraction,
-          finish_reason: completion.finishReason,
-        });
-        counts.written += 1;
-        continue;
-      }
-      if (template.extract === "codet-asserts") {
-        const [tests] = await extractCodetAssertTests([
-          {
-            completion: completion.text,
-            problemId: problem.id,
-            entryPoint: problem.entryPoint ?? "",
-          },
-        ]);
-        for (const test of tests ?? []) {
-          await writer.write({
-            task_id: problem.id,
-            test: test.code,
-            kind: "assert",
-            sample_index: completion.index,
-          });
-          counts.written += 1;
-        }
-        if ((tests ?? []).length === 0) {
-          counts.unparsed += 1;
-          await unparsed!.write({
-            task_id: problem.id,
-            sample_index: completion.index,
-            reason: "no assert test",
-            raw: completion.text,
-          });
-        }
-        continue;
-      }
-      const [extracted] = await extractUnittestTests([
-        {
-          text: completion.text,
-          problemId: problem.id,
-          ...(problem.entryPoint ? { entryPoint: problem.entryPoint } : {}),
-        },
-      ]);
-      if (extracted === undefined || !extracted.ok) {
-        counts.unparsed += 1;
-        await unparsed!.write({
-          task_id: problem.id,
-          sample_index: completion.index,
-          reason: extracted?.ok === false ? extracted.reason : "no output",
-          raw: completion.text,
-        });
-        continue;
-      }
-      if (extracted.rule === "raw") counts.rawExtractions += 1;
-      for (const { test } of extracted.tests) {
-        await writer.write({
-          task_id: problem.id,
-          test: test.code,
-          kind: "unittest",
-          sample_index: completion.index,
-        });
-        counts.written += 1;
-      }
+      yield completion;
+    }
+  })();
+  try {
+    for await (const done of completedProblems(completions, flags.n)) {
+      const generation = await extractProblem(
+        kind,
+        template,
+        byId.get(done.problemId)!,
+        done.completions,
+      );
+      await writeProblemGeneration(generation, writer, unparsed);
+      counts.written += generation.solutions.length + generation.tests.length;
+      counts.unparsed += generation.unparsed.length;
+      counts.rawExtractions += generation.rawExtractions;
     }
   } finally {
     progress.finish();
@@ -233,11 +152,8 @@ async function runGenerate(
     from_cache: counts.cached,
     written: counts.written,
     unparsed: counts.unparsed,
-    usage: {
-      requests: generator.usage.requests,
-      prompt_tokens: generator.usage.promptTokens,
-      completion_tokens: generator.usage.completionTokens,
-    },
+    raw_extractions: counts.rawExtractions,
+    usage: usageReport(generator),
     out: flags.out,
     wall_s: Math.round((performance.now() - started) / 10) / 100,
   };

@@ -1,0 +1,346 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { loadProblems } from "@coderm/benchmarks";
+import { AsyncQueue, createJsonlWriter, type JsonlWriter, type Problem } from "@coderm/core";
+import type { Completion, PromptTemplate, TextGenerator } from "@coderm/generators";
+import { type ProblemSamples, rerank } from "@coderm/reward-tests";
+import { type Command, Option } from "commander";
+import type { CommandContext } from "../context.js";
+import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
+import {
+  addSamplingOptions,
+  addTestCodeOption,
+  candidatesOf,
+  completedProblems,
+  createGenerator,
+  extractProblem,
+  type GenerationKind,
+  generationJobs,
+  type ProblemGeneration,
+  resolveTemplate,
+  type SamplingFlags,
+  type TestCodeSource,
+  testsOf,
+  usageReport,
+  writeProblemGeneration,
+} from "../generation.js";
+import { positiveInteger } from "../options.js";
+import { printJson } from "../output.js";
+import { createProgress } from "../progress.js";
+import {
+  addRerankingOptions,
+  type InputError,
+  printRerankReport,
+  type RerankingFlags,
+  type RerankReport,
+  rerankingSettings,
+  rerankReport,
+  round,
+  verdictTally,
+  writeRerankOutputs,
+} from "../rerank-report.js";
+import { generationBenchmarks } from "./generate.js";
+
+interface RunFlags extends ExecutorFlags, RerankingFlags, SamplingFlags {
+  benchmark: string;
+  limit?: number;
+  baseUrl?: string;
+  model: string;
+  testBaseUrl?: string;
+  testModel?: string;
+  n: number;
+  nTests: number;
+  template?: string;
+  templateFile?: string;
+  testTemplate?: string;
+  testTemplateFile?: string;
+  testCode: TestCodeSource;
+  maxTokens: number;
+  testMaxTokens: number;
+}
+
+/** What `coderm run --json` prints: `coderm rerank --json`'s report, plus the generation. */
+export interface RunReport extends RerankReport {
+  generation: Record<GenerationKind, GenerationSummary>;
+  timing: RerankReport["timing"] & { generate_s: number; first_verdict_s: number | null };
+}
+
+interface GenerationSummary {
+  model: string;
+  template: string;
+  completions: number;
+  from_cache: number;
+  written: number;
+  unparsed: number;
+  usage: ReturnType<typeof usageReport>;
+}
+
+/** Registers `coderm run`. */
+export function registerRunCommand(program: Command, context: CommandContext): void {
+  const command = program
+    .command("run")
+    .description(
+      "Generate solutions and unit tests from OpenAI-compatible servers, execute every solution against every test as soon as a problem's samples are in (while later problems still generate), rerank and score the picks against ground truth, in one go. " +
+        "`--json` prints `coderm rerank --json`'s report with the generation added; `--out DIR` also writes solutions.jsonl and tests.jsonl, which `coderm rerank --candidates/--tests` reads.",
+    )
+    .addOption(
+      new Option("--benchmark <name>", "problems to run")
+        .choices(generationBenchmarks)
+        .makeOptionMandatory(),
+    )
+    .option("--limit <n>", "only the first N problems", positiveInteger)
+    .addOption(
+      new Option(
+        "--base-url <url>",
+        "the solution server's base URL, e.g. http://host:8000/v1",
+      ).env("OPENAI_BASE_URL"),
+    )
+    .requiredOption("--model <name>", "the solution (policy) model")
+    .option("--test-base-url <url>", "the test writer's server (default: --base-url)")
+    .option("--test-model <name>", "the test writer (default: --model)")
+    .option("--n <n>", "solutions a problem", positiveInteger, 100)
+    .option("--n-tests <n>", "test generations a problem", positiveInteger, 100)
+    .option("--template <name>", "solution template: instruct (default) or completion")
+    .option("--template-file <file>", "a JSON solution template of your own")
+    .option(
+      "--test-template <name>",
+      "test template: coderm-8b (default), codet or unittest-instruct",
+    )
+    .option("--test-template-file <file>", "a JSON test template of your own")
+    .option("--max-tokens <n>", "longest solution", positiveInteger, 512)
+    .option("--test-max-tokens <n>", "longest test generation", positiveInteger, 2048);
+  addTestCodeOption(command);
+  addSamplingOptions(command);
+  addRerankingOptions(command, { timeLimit: "1000", groundTruthTimeLimit: "3000" });
+  addExecutorOptions(command).action((flags: RunFlags) => runRun(flags, context));
+}
+
+async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
+  const { output } = context;
+  const started = performance.now();
+  const templates: Record<GenerationKind, PromptTemplate> = {
+    solutions: await resolveTemplate("solutions", flags.template, flags.templateFile, "--template"),
+    tests: await resolveTemplate(
+      "tests",
+      flags.testTemplate,
+      flags.testTemplateFile,
+      "--test-template",
+    ),
+  };
+  let problems = await loadProblems(flags.benchmark);
+  if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
+  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
+  const samplesPerProblem: Record<GenerationKind, number> = {
+    solutions: flags.n,
+    tests: flags.nTests,
+  };
+  const models: Record<GenerationKind, string> = {
+    solutions: flags.model,
+    tests: flags.testModel ?? flags.model,
+  };
+  const testBaseUrl = flags.testBaseUrl ?? flags.baseUrl;
+  const generators: Record<GenerationKind, TextGenerator> = {
+    solutions: createGenerator({ ...flags, template: templates.solutions }),
+    tests: createGenerator({
+      ...flags,
+      model: models.tests,
+      ...(testBaseUrl === undefined ? {} : { baseUrl: testBaseUrl }),
+      maxTokens: flags.testMaxTokens,
+      template: templates.tests,
+    }),
+  };
+  const { limits, groundTruthLimits, methods } = rerankingSettings(flags, {
+    timeMs: 1000,
+    groundTruthTimeMs: 3000,
+  });
+  let files: Record<"solutions" | "tests" | "unparsed", JsonlWriter> | undefined;
+  if (flags.out !== undefined) {
+    await mkdir(flags.out, { recursive: true });
+    files = {
+      solutions: createJsonlWriter(join(flags.out, "solutions.jsonl")),
+      tests: createJsonlWriter(join(flags.out, "tests.jsonl")),
+      unparsed: createJsonlWriter(join(flags.out, "tests.unparsed.jsonl")),
+    };
+  }
+
+  // One display: completions and verdicts together. Verdicts of problems not in yet are
+  // estimated from those that are.
+  const progress = createProgress({ label: "run", stream: output.stderr });
+  const completionsTotal = problems.length * (flags.n + flags.nTests);
+  const counts = {
+    completions: 0,
+    verdicts: 0,
+    verdictsKnown: 0,
+    arrived: 0,
+    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0 },
+    tests: { completions: 0, cached: 0, written: 0, unparsed: 0 },
+  };
+  const tally = verdictTally();
+  const updateTotal = () => {
+    const perProblem = counts.arrived > 0 ? counts.verdictsKnown / counts.arrived : 0;
+    progress.setTotal(
+      completionsTotal +
+        counts.verdictsKnown +
+        Math.round(perProblem * (problems.length - counts.arrived)),
+    );
+  };
+  updateTotal();
+  progress.setNote(
+    () =>
+      `generated ${counts.completions}/${completionsTotal}, executed ${counts.verdicts}/${counts.verdictsKnown}${counts.arrived < problems.length ? "+" : ""} ${tally.note()}`,
+  );
+
+  const errors: InputError[] = [];
+  const code = new Map<string, string>();
+  const inputs = { problems: problems.length, candidates: 0, tests: 0 };
+  const samples = new AsyncQueue<ProblemSamples>();
+  const halves = new Map<string, Partial<Record<GenerationKind, ProblemGeneration>>>();
+  let generationEnded = started;
+  let firstVerdict: number | undefined;
+
+  /** Drains one generator, extracting each problem's records once all its samples are in. */
+  const consume = async (kind: GenerationKind) => {
+    const generated = (async function* (): AsyncGenerator<Completion> {
+      const jobs = generationJobs(
+        problems,
+        templates[kind],
+        samplesPerProblem[kind],
+        flags.testCode,
+      );
+      for await (const completion of generators[kind].generate(jobs)) {
+        counts.completions += 1;
+        counts[kind].completions += 1;
+        if (completion.cached) counts[kind].cached += 1;
+        progress.advance();
+        yield completion;
+      }
+    })();
+    for await (const done of completedProblems(generated, samplesPerProblem[kind])) {
+      const problem = byId.get(done.problemId)!;
+      const generation = await extractProblem(kind, templates[kind], problem, done.completions);
+      counts[kind].written += generation.solutions.length + generation.tests.length;
+      counts[kind].unparsed += generation.unparsed.length;
+      for (const item of generation.unparsed)
+        errors.push({
+          ...(files === undefined ? {} : { file: join(flags.out!, "tests.unparsed.jsonl") }),
+          item: `${item.task_id}#${item.sample_index}`,
+          message: `test output yielded no test: ${item.reason}`,
+        });
+      if (files !== undefined)
+        await writeProblemGeneration(
+          generation,
+          kind === "solutions" ? files.solutions : files.tests,
+          files.unparsed,
+        );
+      const half = { ...halves.get(problem.id), [kind]: generation };
+      if (half.solutions === undefined || half.tests === undefined) {
+        halves.set(problem.id, half);
+        continue;
+      }
+      halves.delete(problem.id);
+      const candidates = candidatesOf(half.solutions);
+      const tests = testsOf(half.tests);
+      for (const candidate of candidates) code.set(candidate.id, candidate.code);
+      inputs.candidates += candidates.length;
+      inputs.tests += tests.length;
+      samples.push({ problemId: problem.id, candidates, tests });
+    }
+  };
+  const generation = Promise.all([consume("solutions"), consume("tests")]).then(
+    () => {
+      generationEnded = performance.now();
+      samples.end();
+    },
+    (error: unknown) => {
+      samples.end(error);
+      throw error;
+    },
+  );
+  // The rerank below fails with the generation's error; this keeps it from being unhandled twice.
+  generation.catch(() => {});
+
+  const executor = await startExecutor(flags);
+  let report: RunReport;
+  try {
+    const result = await rerank(
+      { problems, samples },
+      {
+        executor,
+        methods,
+        limits,
+        groundTruthLimits,
+        seed: flags.seed,
+        onProgress: (event) => {
+          if ("total" in event) {
+            counts.arrived += 1;
+            counts.verdictsKnown = event.total;
+            updateTotal();
+            return;
+          }
+          firstVerdict ??= performance.now();
+          counts.verdicts += 1;
+          tally.onVerdict(event.status);
+          progress.advance();
+        },
+      },
+    );
+    await generation;
+    const base = rerankReport({
+      name: flags.benchmark,
+      result,
+      inputs,
+      codetPacking: false,
+      packedSuiteFailures: [],
+      errors,
+      executor,
+      started,
+    });
+    report = {
+      ...base,
+      generation: {
+        solutions: summary("solutions"),
+        tests: summary("tests"),
+      },
+      timing: {
+        ...base.timing,
+        generate_s: round((generationEnded - started) / 1000),
+        first_verdict_s: firstVerdict === undefined ? null : round((firstVerdict - started) / 1000),
+      },
+    };
+    if (flags.out !== undefined) await writeRerankOutputs(flags.out, result, code);
+  } finally {
+    progress.finish();
+    await executor.close();
+    await Promise.all([
+      files?.solutions.close(),
+      files?.tests.close(),
+      files?.unparsed.close(),
+      generators.solutions.close(),
+      generators.tests.close(),
+    ]);
+  }
+
+  function summary(kind: GenerationKind): GenerationSummary {
+    return {
+      model: models[kind],
+      template: templates[kind].name,
+      completions: counts[kind].completions,
+      from_cache: counts[kind].cached,
+      written: counts[kind].written,
+      unparsed: counts[kind].unparsed,
+      usage: usageReport(generators[kind]),
+    };
+  }
+
+  if (flags.json) {
+    printJson(output, report);
+    return;
+  }
+  printRerankReport(output, report);
+  const { solutions, tests } = report.generation;
+  output.stdout.write(
+    `generation: ${solutions.completions} solutions (${solutions.from_cache} from cache, ${solutions.usage.requests} requests), ` +
+      `${tests.completions} test outputs (${tests.from_cache} from cache, ${tests.usage.requests} requests) giving ${tests.written} tests, ${tests.unparsed} unparsed; ` +
+      `first verdict at ${report.timing.first_verdict_s ?? "-"} s, generation done at ${report.timing.generate_s} s\n`,
+  );
+}

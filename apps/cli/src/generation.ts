@@ -1,0 +1,363 @@
+import {
+  type Candidate,
+  CodermError,
+  contentId,
+  type JsonlWriter,
+  type Problem,
+  type UnitTest,
+} from "@coderm/core";
+import {
+  type Completion,
+  createOpenAIGenerator,
+  extractCodetAssertTests,
+  extractSolution,
+  extractUnittestTests,
+  type GenerationJob,
+  getPromptTemplate,
+  loadPromptTemplate,
+  type PromptTemplate,
+  type TextGenerator,
+} from "@coderm/generators";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { nonNegativeInteger, positiveInteger } from "./options.js";
+
+/** What a generation makes: candidate solutions or unit tests. */
+export type GenerationKind = "solutions" | "tests";
+
+/** What the test writer sees as `{code}`: the problem's prompt, or its canonical solution. */
+export type TestCodeSource = "prompt" | "canonical";
+
+/** Parses a command-line value as a finite number. */
+export function finiteNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError("not a number");
+  return parsed;
+}
+
+/**
+ * The template a generation uses: a template file, else a named template, else the kind's
+ * default (`instruct` for solutions, `coderm-8b` for tests). A template of the other kind is an
+ * error naming the flag.
+ */
+export async function resolveTemplate(
+  kind: GenerationKind,
+  name: string | undefined,
+  file: string | undefined,
+  flag: string,
+): Promise<PromptTemplate> {
+  const template =
+    file !== undefined
+      ? await loadPromptTemplate(file)
+      : getPromptTemplate(name ?? (kind === "solutions" ? "instruct" : "coderm-8b"));
+  if ((template.kind === "tests") !== (kind === "tests"))
+    throw new CodermError(
+      "invalid-input",
+      `template "${template.name}" makes ${template.kind === "tests" ? "tests" : "solutions"}, not ${kind}`,
+      { field: flag },
+    );
+  return template;
+}
+
+/** Settings of one generator, as the commands' flags give them. */
+export interface GeneratorSettings {
+  model: string;
+  baseUrl?: string;
+  /** The environment variable holding the API key (default `OPENAI_API_KEY`). */
+  apiKeyEnv?: string;
+  template: PromptTemplate;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  samplingSeed?: number;
+  concurrency: number;
+  maxRetries: number;
+  requestBudget?: number;
+  cache: boolean;
+}
+
+/** Creates the OpenAI-compatible generator the settings describe. */
+export function createGenerator(settings: GeneratorSettings): TextGenerator {
+  let apiKey: string | undefined;
+  if (settings.apiKeyEnv !== undefined) {
+    apiKey = process.env[settings.apiKeyEnv];
+    if (apiKey === undefined)
+      throw new CodermError(
+        "invalid-input",
+        `the environment variable ${settings.apiKeyEnv} (the API key) is not set`,
+        { field: "--api-key-env" },
+      );
+  }
+  return createOpenAIGenerator({
+    model: settings.model,
+    ...(settings.baseUrl === undefined ? {} : { baseURL: settings.baseUrl }),
+    ...(apiKey === undefined ? {} : { apiKey }),
+    sampling: {
+      temperature: settings.temperature,
+      topP: settings.topP,
+      maxTokens: settings.maxTokens,
+      ...(settings.template.stop === undefined ? {} : { stop: settings.template.stop }),
+      ...(settings.samplingSeed === undefined ? {} : { seed: settings.samplingSeed }),
+    },
+    concurrency: settings.concurrency,
+    maxRetries: settings.maxRetries,
+    ...(settings.requestBudget === undefined ? {} : { requestBudget: settings.requestBudget }),
+    ...(settings.cache ? {} : { cache: false as const }),
+  });
+}
+
+/** One generation job per problem, with the problem's id as the job's id. */
+export function generationJobs(
+  problems: readonly Problem[],
+  template: PromptTemplate,
+  n: number,
+  testCode: TestCodeSource = "prompt",
+): GenerationJob[] {
+  return problems.map((problem) => {
+    let code = problem.prompt;
+    if (template.kind === "tests" && testCode === "canonical") {
+      if (problem.canonicalSolution === undefined)
+        throw new CodermError("invalid-input", `problem ${problem.id} has no canonical solution`, {
+          field: "--test-code",
+          item: problem.id,
+        });
+      code = problem.canonicalSolution;
+    }
+    return { id: problem.id, template: template.name, n, ...template.render(problem, { code }) };
+  });
+}
+
+/** A `coderm generate solutions` line (what `coderm rerank --candidates` reads). */
+export interface SolutionRecord {
+  task_id: string;
+  solution: string;
+  sample_index: number;
+  extraction: string;
+  finish_reason: string | null;
+}
+
+/** A `coderm generate tests` line (what `coderm rerank --tests` reads). */
+export interface TestRecord {
+  task_id: string;
+  test: string;
+  kind: "assert" | "unittest";
+  sample_index: number;
+}
+
+/** An output that yielded no test, kept with the reason and the raw text. */
+export interface UnparsedRecord {
+  task_id: string;
+  sample_index: number;
+  reason: string;
+  raw: string;
+}
+
+/** What one problem's completions became. */
+export interface ProblemGeneration {
+  problem: Problem;
+  /** The problem's completions, by sample index. */
+  completions: Completion[];
+  solutions: SolutionRecord[];
+  tests: TestRecord[];
+  unparsed: UnparsedRecord[];
+  /** Unit-test outputs whose code was the raw text (no fenced block). */
+  rawExtractions: number;
+}
+
+/**
+ * Turns one problem's completions (all of them, so a Python parse serves the whole problem) into
+ * the records `coderm rerank` reads, by the template's extraction rule. Outputs that yield no test
+ * become {@link UnparsedRecord}s, never a silent gap.
+ */
+export async function extractProblem(
+  kind: GenerationKind,
+  template: PromptTemplate,
+  problem: Problem,
+  unsorted: readonly Completion[],
+): Promise<ProblemGeneration> {
+  const completions = [...unsorted].sort((a, b) => a.index - b.index);
+  const result: ProblemGeneration = {
+    problem,
+    completions,
+    solutions: [],
+    tests: [],
+    unparsed: [],
+    rawExtractions: 0,
+  };
+  if (kind === "solutions") {
+    const extraction = template.extract === "codet-solution" ? "codet-solution" : "markdown-python";
+    result.solutions = completions.map((completion) => ({
+      task_id: problem.id,
+      solution: extractSolution(problem, completion.text, extraction),
+      sample_index: completion.index,
+      extraction,
+      finish_reason: completion.finishReason,
+    }));
+    return result;
+  }
+  if (template.extract === "codet-asserts") {
+    const extracted = await extractCodetAssertTests(
+      completions.map((completion) => ({
+        completion: completion.text,
+        problemId: problem.id,
+        entryPoint: problem.entryPoint ?? "",
+      })),
+    );
+    completions.forEach((completion, position) => {
+      const tests = extracted[position] ?? [];
+      if (tests.length === 0)
+        result.unparsed.push({
+          task_id: problem.id,
+          sample_index: completion.index,
+          reason: "no assert test",
+          raw: completion.text,
+        });
+      for (const test of tests)
+        result.tests.push({
+          task_id: problem.id,
+          test: test.code,
+          kind: "assert",
+          sample_index: completion.index,
+        });
+    });
+    return result;
+  }
+  const extracted = await extractUnittestTests(
+    completions.map((completion) => ({
+      text: completion.text,
+      problemId: problem.id,
+      ...(problem.entryPoint ? { entryPoint: problem.entryPoint } : {}),
+    })),
+  );
+  completions.forEach((completion, position) => {
+    const extraction = extracted[position];
+    if (extraction === undefined || !extraction.ok) {
+      result.unparsed.push({
+        task_id: problem.id,
+        sample_index: completion.index,
+        reason: extraction?.ok === false ? extraction.reason : "no output",
+        raw: completion.text,
+      });
+      return;
+    }
+    if (extraction.rule === "raw") result.rawExtractions += 1;
+    for (const { test } of extraction.tests)
+      result.tests.push({
+        task_id: problem.id,
+        test: test.code,
+        kind: "unittest",
+        sample_index: completion.index,
+      });
+  });
+  return result;
+}
+
+/** Writes a problem's records: solutions or tests to `records`, failures to `unparsed`. */
+export async function writeProblemGeneration(
+  generation: ProblemGeneration,
+  records: JsonlWriter,
+  unparsed: JsonlWriter | undefined,
+): Promise<void> {
+  for (const record of [...generation.solutions, ...generation.tests]) await records.write(record);
+  for (const record of generation.unparsed) await unparsed?.write(record);
+}
+
+/** The candidates of a problem's solution records, as `coderm rerank --candidates` reads them. */
+export function candidatesOf(generation: ProblemGeneration): Candidate[] {
+  return generation.solutions.map((record, sampleIndex) => ({
+    id: contentId(record.solution),
+    problemId: generation.problem.id,
+    code: record.solution,
+    source: { sampleIndex },
+  }));
+}
+
+/** The unit tests of a problem's test records, as `coderm rerank --tests` reads them. */
+export function testsOf(generation: ProblemGeneration): UnitTest[] {
+  return generation.tests.map((record) => ({
+    id: contentId(record.test),
+    problemId: generation.problem.id,
+    kind: record.kind,
+    code: record.test,
+    source: { sampleIndex: record.sample_index },
+  }));
+}
+
+/**
+ * Collects a generator's completions by problem and yields each problem's completions once all
+ * `n` of them are in, in the order problems complete.
+ */
+export async function* completedProblems(
+  completions: AsyncIterable<Completion>,
+  n: number,
+): AsyncGenerator<{ problemId: string; completions: Completion[] }> {
+  const pending = new Map<string, Completion[]>();
+  for await (const completion of completions) {
+    const list = pending.get(completion.jobId) ?? [];
+    list.push(completion);
+    if (list.length < n) {
+      pending.set(completion.jobId, list);
+      continue;
+    }
+    pending.delete(completion.jobId);
+    yield { problemId: completion.jobId, completions: list };
+  }
+}
+
+/** A generator's spending, as commands report it. */
+export function usageReport(generator: TextGenerator): {
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+} {
+  return {
+    requests: generator.usage.requests,
+    prompt_tokens: generator.usage.promptTokens,
+    completion_tokens: generator.usage.completionTokens,
+  };
+}
+
+/** The sampling and client flags every generating command shares. */
+export interface SamplingFlags {
+  temperature: number;
+  topP: number;
+  samplingSeed?: number;
+  concurrency: number;
+  maxRetries: number;
+  requestBudget?: number;
+  apiKeyEnv?: string;
+}
+
+/**
+ * Adds `--temperature`, `--top-p`, `--sampling-seed`, `--concurrency`, `--max-retries`, `--request-budget` and
+ * `--api-key-env` to a command.
+ */
+export function addSamplingOptions(command: Command): Command {
+  return command
+    .option("--temperature <t>", "sampling temperature", finiteNumber, 0.8)
+    .option("--top-p <p>", "nucleus sampling", finiteNumber, 0.95)
+    .option("--sampling-seed <n>", "the servers' sampling seed", positiveInteger)
+    .option("--concurrency <n>", "requests in flight (per server)", positiveInteger, 64)
+    .option(
+      "--max-retries <n>",
+      "retries of a request on 429, 5xx, timeouts and dropped connections, with backoff",
+      nonNegativeInteger,
+      8,
+    )
+    .option("--request-budget <n>", "stop after this many requests (per server)", positiveInteger)
+    .option(
+      "--api-key-env <name>",
+      "the environment variable holding the API key (default: OPENAI_API_KEY; local servers need none)",
+    );
+}
+
+/** Adds `--test-code`: what the test writer sees as the solution (`{code}`). */
+export function addTestCodeOption(command: Command, flag = "--test-code"): Command {
+  return command.addOption(
+    new Option(
+      `${flag} <source>`,
+      "the solution the test writer sees: prompt (the signature and docstring) or canonical (the benchmark's reference solution, an oracle setting)",
+    )
+      .choices(["prompt", "canonical"])
+      .default("prompt"),
+  );
+}

@@ -1,0 +1,234 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  createJsonlWriter,
+  type ExecutionLimits,
+  type Interval,
+  type VerdictStatus,
+  writeJsonl,
+} from "@coderm/core";
+import type { HarnessExecutor } from "@coderm/executor";
+import {
+  createTestBasedReward,
+  type RerankResult,
+  type TestBasedReward,
+  testBasedMethods,
+} from "@coderm/reward-tests";
+import { type Command, InvalidArgumentError } from "commander";
+import { positiveInteger } from "./options.js";
+import { type Output, printTable } from "./output.js";
+
+/** A bad input item, reported and skipped. */
+export interface InputError {
+  file?: string;
+  line?: number;
+  /** The item at fault (`HumanEval/3#2`: problem and sample index) where there is no file line. */
+  item?: string;
+  message: string;
+}
+
+/** The flags of the commands that rerank. */
+export interface RerankingFlags {
+  methods: string[];
+  seed: string;
+  timeLimit?: number;
+  groundTruthTimeLimit?: number;
+  memoryLimit: number;
+  out?: string;
+  json?: boolean;
+}
+
+function methodList(value: string): string[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(testBasedMethods as readonly string[]).includes(name))
+      throw new InvalidArgumentError(
+        `unknown method "${name}" (methods: ${testBasedMethods.join(", ")}).`,
+      );
+  }
+  return names;
+}
+
+/**
+ * Adds `--methods`, `--seed`, `--time-limit`, `--ground-truth-time-limit`, `--memory-limit`,
+ * `--out` and `--json` to a command; the time limits' defaults are described by the caller.
+ */
+export function addRerankingOptions(
+  command: Command,
+  defaults: { timeLimit: string; groundTruthTimeLimit: string },
+): Command {
+  return command
+    .option(
+      "--methods <list>",
+      `comma-separated methods (${testBasedMethods.join(", ")})`,
+      methodList,
+      [...testBasedMethods],
+    )
+    .option("--seed <seed>", "seed of random picks and subsets", "0")
+    .option(
+      "--time-limit <ms>",
+      `time limit of a generated test (default: ${defaults.timeLimit})`,
+      positiveInteger,
+    )
+    .option(
+      "--ground-truth-time-limit <ms>",
+      `time limit of a ground-truth test (default: ${defaults.groundTruthTimeLimit})`,
+      positiveInteger,
+    )
+    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", positiveInteger, 1024)
+    .option(
+      "--out <dir>",
+      "write selected.jsonl (each method's pick per problem) and problems.jsonl (per-problem details)",
+    )
+    .option("--json", "print JSON");
+}
+
+/** The limits and methods the flags describe, with the command's default time limits. */
+export function rerankingSettings(
+  flags: RerankingFlags,
+  defaults: { timeMs: number; groundTruthTimeMs: number },
+): { limits: ExecutionLimits; groundTruthLimits: ExecutionLimits; methods: TestBasedReward[] } {
+  const limits: ExecutionLimits = {
+    timeMs: flags.timeLimit ?? defaults.timeMs,
+    memoryMb: flags.memoryLimit,
+    outputBytes: 1024,
+  };
+  return {
+    limits,
+    groundTruthLimits: {
+      ...limits,
+      timeMs: flags.groundTruthTimeLimit ?? defaults.groundTruthTimeMs,
+    },
+    methods: flags.methods.map((method) => createTestBasedReward(method, { seed: flags.seed })),
+  };
+}
+
+/** Counts verdicts by status, for a progress note. */
+export function verdictTally(): {
+  onVerdict: (status: VerdictStatus) => void;
+  note: () => string;
+} {
+  const tally: Partial<Record<VerdictStatus, number>> = {};
+  return {
+    onVerdict: (status) => {
+      tally[status] = (tally[status] ?? 0) + 1;
+    },
+    note: () =>
+      Object.entries(tally)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(" "),
+  };
+}
+
+/** What `coderm rerank --json` prints (and `coderm run --json`, with its generation added). */
+export interface RerankReport {
+  dataset: string;
+  methods: RerankResult["methods"];
+  test_quality: RerankResult["testQuality"];
+  inputs: { problems: number; candidates: number; tests: number };
+  codet_packing: { applied: boolean; failed_suites: string[] };
+  errors: { count: number; items: InputError[] };
+  executions: {
+    unique: number;
+    cached: number;
+    deduplicated: number;
+    by_verdict: Record<string, number>;
+  };
+  timing: { wall_s: number; execute_s: number };
+}
+
+/** Builds the report of a finished rerank. */
+export function rerankReport(options: {
+  name: string;
+  result: RerankResult;
+  inputs: RerankReport["inputs"];
+  codetPacking: boolean;
+  packedSuiteFailures: string[];
+  errors: InputError[];
+  executor: HarnessExecutor;
+  started: number;
+}): RerankReport {
+  const { result, executor } = options;
+  return {
+    dataset: options.name,
+    methods: result.methods,
+    test_quality: result.testQuality,
+    inputs: options.inputs,
+    codet_packing: { applied: options.codetPacking, failed_suites: options.packedSuiteFailures },
+    errors: { count: options.errors.length, items: options.errors },
+    executions: {
+      unique: executor.stats.executed,
+      cached: executor.stats.cached,
+      deduplicated: executor.stats.deduplicated,
+      by_verdict: executor.stats.byStatus,
+    },
+    timing: {
+      wall_s: round((performance.now() - options.started) / 1000),
+      execute_s: round(result.executeSeconds),
+    },
+  };
+}
+
+/** Writes `problems.jsonl` and `selected.jsonl` (each method's picks, with their code) to `dir`. */
+export async function writeRerankOutputs(
+  dir: string,
+  result: RerankResult,
+  code: ReadonlyMap<string, string>,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeJsonl(join(dir, "problems.jsonl"), result.problems);
+  const selected = createJsonlWriter(join(dir, "selected.jsonl"));
+  try {
+    for (const problem of result.problems) {
+      for (const [method, picks] of Object.entries(problem.picks)) {
+        await selected.write({
+          task_id: problem.problemId,
+          method,
+          expected_pass: problem.methods[method],
+          solutions: picks.map((id) => code.get(id)),
+        });
+      }
+    }
+  } finally {
+    await selected.close();
+  }
+}
+
+/** Prints a rerank's scores as a table, then the run's counts and test quality. */
+export function printRerankReport(output: Output, report: RerankReport): void {
+  const metrics = [
+    ...new Set(Object.values(report.methods).flatMap((scores) => Object.keys(scores))),
+  ].sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  printTable(
+    output,
+    ["method", ...metrics],
+    Object.entries(report.methods).map(([method, scores]) => [
+      method,
+      ...metrics.map((metric) => format(scores[metric])),
+    ]),
+  );
+  const { inputs, executions, timing } = report;
+  output.stdout.write(
+    `\n${report.dataset}: ${inputs.problems} problems, ${inputs.candidates} candidates, ${inputs.tests} tests; ` +
+      `${executions.unique} executed, ${executions.cached} from cache; ${timing.wall_s} s (execution ${timing.execute_s} s)\n`,
+  );
+  const quality = report.test_quality;
+  output.stdout.write(
+    `test quality (single / combined): accuracy ${format(quality.single.accuracy)} / ${format(quality.combined.accuracy)}, F1 ${format(quality.single.f1)} / ${format(quality.combined.f1)}, ` +
+      `FAR ${format(quality.single.falseAcceptanceRate)} / ${format(quality.combined.falseAcceptanceRate)}, FRR ${format(quality.single.falseRejectionRate)} / ${format(quality.combined.falseRejectionRate)}\n`,
+  );
+}
+
+function format(value: number | Interval | null | undefined): string {
+  if (value === null || value === undefined) return "-";
+  if (typeof value === "number") return value.toFixed(2);
+  return `${value.mean.toFixed(2)} [${value.low.toFixed(2)}, ${value.high.toFixed(2)}]`;
+}
+
+/** Rounds to hundredths. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
