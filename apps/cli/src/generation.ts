@@ -9,6 +9,7 @@ import {
 import {
   type Completion,
   createOpenAIGenerator,
+  extractCode,
   extractCodetAssertTests,
   extractSolution,
   extractUnittestTests,
@@ -159,7 +160,7 @@ export interface ProblemGeneration {
   solutions: SolutionRecord[];
   tests: TestRecord[];
   unparsed: UnparsedRecord[];
-  /** Unit-test outputs whose code was the raw text (no fenced block). */
+  /** Outputs whose code was the raw text, having no fenced block. */
   rawExtractions: number;
 }
 
@@ -184,14 +185,27 @@ export async function extractProblem(
     rawExtractions: 0,
   };
   if (kind === "solutions") {
-    const extraction = template.extract === "codet-solution" ? "codet-solution" : "markdown-python";
-    result.solutions = completions.map((completion) => ({
-      task_id: problem.id,
-      solution: extractSolution(problem, completion.text, extraction),
-      sample_index: completion.index,
-      extraction,
-      finish_reason: completion.finishReason,
-    }));
+    result.solutions = completions.map((completion) => {
+      // The rule that found the code is recorded: a python block, the first block, or the raw
+      // text (an answer with no code block, counted in `rawExtractions`).
+      const { solution, extraction } =
+        template.extract === "codet-solution"
+          ? {
+              solution: extractSolution(problem, completion.text, "codet-solution"),
+              extraction: "codet-solution",
+            }
+          : (({ code, rule }) => ({ solution: code, extraction: rule }))(
+              extractCode(completion.text),
+            );
+      if (extraction === "raw") result.rawExtractions += 1;
+      return {
+        task_id: problem.id,
+        solution,
+        sample_index: completion.index,
+        extraction,
+        finish_reason: completion.finishReason,
+      };
+    });
     return result;
   }
   if (template.extract === "codet-asserts") {

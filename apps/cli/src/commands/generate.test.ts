@@ -12,8 +12,11 @@ requireDataDir();
 const server = createOpenAITestServer({
   models: ["policy", "tester"],
   respond: (request) => {
+    // The policy: a python block, except for sample 2, which has no code block at all.
     if (request.model === "policy")
-      return `Here you go:\n\`\`\`python\ndef f():\n    return ${request.sampleIndex}\n\`\`\`\n`;
+      return request.sampleIndex === 2
+        ? "def f():\n    return 2\n"
+        : `Here you go:\n\`\`\`python\ndef f():\n    return ${request.sampleIndex}\n\`\`\`\n`;
     // The test writer: a good TestCase class for sample 0, unparseable text for the others.
     return request.sampleIndex === 0
       ? "```python\nimport unittest\n\nclass TestF(unittest.TestCase):\n    def test_a(self):\n        self.assertTrue(True)\n\nif __name__ == '__main__':\n    unittest.main()\n```"
@@ -53,7 +56,10 @@ describe("coderm generate", () => {
     });
     const written = await readRecords(out);
     expect(written).toHaveLength(6);
-    expect(written[0]).toMatchObject({ task_id: "HumanEval/0", extraction: "markdown-python" });
+    expect(written[0]).toMatchObject({ task_id: "HumanEval/0", extraction: "python-block" });
+    // An answer with no code block is kept, marked with the rule that read it, and counted.
+    expect(written[2]).toMatchObject({ sample_index: 2, extraction: "raw" });
+    expect(report.raw_extractions).toBe(2);
     expect(written.map((line) => line.solution).join("")).toContain("return 2");
     const requests = server.requests.length;
     const second = await run([
@@ -159,5 +165,38 @@ describe("coderm generate", () => {
     ]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/model missing.*404/);
+  });
+
+  it("rides out a 429 storm within its retries, and names the status when it outlasts them", async () => {
+    const args = (retries: string) => [
+      "generate",
+      "solutions",
+      "--benchmark",
+      "humaneval",
+      "--limit",
+      "2",
+      "--n",
+      "1",
+      "--base-url",
+      baseURL,
+      "--model",
+      "policy",
+      "--max-retries",
+      retries,
+      "--no-cache",
+      "--json",
+      "--out",
+      join(dir, "storm.jsonl"),
+    ];
+    server.failNext({ status: 429, retryAfterSeconds: 0 }, 4);
+    const weathered = await run(args("8"));
+    expect(weathered.code).toBe(0);
+    expect(JSON.parse(weathered.stdout)).toMatchObject({ completions: 2, written: 2 });
+
+    server.failNext({ status: 429, retryAfterSeconds: 0 }, 100);
+    const outlasted = await run(args("1"));
+    expect(outlasted.code).toBe(1);
+    expect(outlasted.stderr).toMatch(/model policy\) answered 429/);
+    server.reset();
   });
 });

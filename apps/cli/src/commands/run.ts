@@ -72,6 +72,8 @@ interface GenerationSummary {
   from_cache: number;
   written: number;
   unparsed: number;
+  /** Outputs with no code block, whose raw text was taken as the code. */
+  raw_extractions: number;
   usage: ReturnType<typeof usageReport>;
 }
 
@@ -172,8 +174,8 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
     verdicts: 0,
     verdictsKnown: 0,
     arrived: 0,
-    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0 },
-    tests: { completions: 0, cached: 0, written: 0, unparsed: 0 },
+    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 },
+    tests: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 },
   };
   const tally = verdictTally();
   const updateTotal = () => {
@@ -220,6 +222,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       const generation = await extractProblem(kind, templates[kind], problem, done.completions);
       counts[kind].written += generation.solutions.length + generation.tests.length;
       counts[kind].unparsed += generation.unparsed.length;
+      counts[kind].rawExtractions += generation.rawExtractions;
       for (const item of generation.unparsed)
         errors.push({
           ...(files === undefined ? {} : { file: join(flags.out!, "tests.unparsed.jsonl") }),
@@ -328,6 +331,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       from_cache: counts[kind].cached,
       written: counts[kind].written,
       unparsed: counts[kind].unparsed,
+      raw_extractions: counts[kind].rawExtractions,
       usage: usageReport(generators[kind]),
     };
   }
