@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerAllocateCommand } from "./commands/allocate.js";
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerGenerateCommand } from "./commands/generate.js";
@@ -21,6 +22,7 @@ export function createProgram(context: CommandContext): Command {
       writeOut: (text) => output.stdout.write(text),
       writeErr: (text) => output.stderr.write(text),
     });
+  registerAllocateCommand(program, context);
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
   registerGenerateCommand(program, context);

@@ -20,7 +20,7 @@ export type CachedVerdict = Omit<Verdict, "candidateId" | "testId" | "cached">;
  */
 export interface VerdictCache {
   /** Every cached verdict of a candidate in a context, by test key. */
-  lookup(context: string, candidate: string): Map<string, CachedVerdict>;
+  lookup(context: string, candidate: string): ReadonlyMap<string, CachedVerdict>;
   /** Stores a verdict; it is durable after the next flush (at most `flushIntervalMs` later). */
   put(context: string, candidate: string, test: string, verdict: CachedVerdict): void;
   /**
@@ -42,6 +42,12 @@ export interface SqliteVerdictCacheSettings {
   path?: string;
   /** How long verdicts may wait in memory before they are written (200 ms by default). */
   flushIntervalMs?: number;
+  /**
+   * Verdicts kept decoded in memory, most recently looked-up candidates first (1,000,000, about
+   * 150 MB at most), so a candidate looked up again (rounds of tests, reruns in one process) costs
+   * no read. 0 turns it off.
+   */
+  memoryVerdicts?: number;
 }
 
 const schemaVersion = 2;
@@ -100,6 +106,20 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
   let pendingCount = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // Decoded lookups, least recently used first; kept in step with `put`.
+  const memory = new Map<string, Map<string, CachedVerdict>>();
+  const memoryLimit = settings.memoryVerdicts ?? 1_000_000;
+  let memorySize = 0;
+  const remember = (group: string, found: Map<string, CachedVerdict>) => {
+    if (found.size > memoryLimit) return;
+    memory.set(group, found);
+    memorySize += found.size;
+    for (const [oldest, verdicts] of memory) {
+      if (memorySize <= memoryLimit) break;
+      memory.delete(oldest);
+      memorySize -= verdicts.size;
+    }
+  };
 
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
@@ -123,6 +143,13 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
 
   return {
     lookup(context, candidate) {
+      const group = `${context}/${candidate}`;
+      const known = memory.get(group);
+      if (known !== undefined) {
+        memory.delete(group);
+        memory.set(group, known);
+        return known;
+      }
       const found = new Map<string, CachedVerdict>();
       for (const row of select.all(key(context), key(candidate)) as { verdicts: string }[]) {
         for (const [test, status, wallMs, cpuMs, detail] of parseJson(
@@ -132,6 +159,7 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
           found.set(test, detail === undefined ? verdict : Object.assign(verdict, detail));
         }
       }
+      if (memoryLimit > 0) remember(group, found);
       return found;
     },
     programKey(textKey) {
@@ -150,6 +178,11 @@ export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = 
       const entry: ChunkEntry = [test, statusCode.get(status)!, round(wallMs), round(cpuMs)];
       if (Object.keys(detail).length > 0) entry.push(detail);
       const group = `${context}/${candidate}`;
+      const known = memory.get(group);
+      if (known !== undefined && !known.has(test)) {
+        known.set(test, verdict);
+        memorySize += 1;
+      }
       const chunk = pending.get(group);
       if (chunk === undefined) pending.set(group, { context, candidate, entries: [entry] });
       else chunk.entries.push(entry);

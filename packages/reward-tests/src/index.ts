@@ -14,7 +14,10 @@ export { createRandomReward } from "./random.js";
 export { type Ranking, rankingPassAtK, selectionOf, type TestBasedReward } from "./ranking.js";
 export { createTestBasedReward, type TestBasedMethod, testBasedMethods } from "./registry.js";
 export {
+  type ExecuteProblemsOptions,
+  executeProblems,
   type MethodScores,
+  type ProblemMatrix,
   type ProblemOutcome,
   type ProblemSamples,
   type RerankInput,

@@ -61,6 +61,14 @@ export interface RerankOptions {
   candidatesPerProblem?: number;
   /** Test samples (generations) drawn per problem in each repeat (all by default). */
   testSamplesPerProblem?: number;
+  /**
+   * The test columns each problem keeps in one repeat (a test budget's allocation, as
+   * `@coderm/allocator` makes), one entry per problem of `problems`; `undefined` keeps all.
+   */
+  testSelection?: (
+    problems: readonly ProblemMatrix[],
+    repeat: number,
+  ) => readonly (readonly number[] | undefined)[];
   /** Repeats of the random subsets (1 by default); results are means with a 95 % interval. */
   repeats?: number;
   seed?: number | string;
@@ -102,12 +110,47 @@ export interface RerankResult {
   executeSeconds: number;
 }
 
-interface ProblemData {
+/** One problem's executed pass matrix: a row per candidate sample, a column per test occurrence. */
+export interface ProblemMatrix {
   problem: Problem;
   candidates: Candidate[];
   tests: UnitTest[];
   matrix: PassMatrix;
+  /** Whether each row passes every ground-truth test. */
   correct: boolean[];
+}
+
+/** Options of {@link executeProblems}. */
+export type ExecuteProblemsOptions = Pick<
+  RerankOptions,
+  "executor" | "limits" | "groundTruthLimits" | "failedSuites" | "signal" | "onProgress"
+>;
+
+/**
+ * Executes every candidate against its problem's generated tests and ground truth (identical
+ * pairs once, streaming; a stream's problems as they arrive) and returns the pass matrices of the
+ * problems that have candidates, in the problems' order. Problems in `failedSuites` have every
+ * cell failed, as CodeT's packed runner records them.
+ */
+export async function executeProblems(
+  input: RerankInput | RerankStream,
+  options: ExecuteProblemsOptions,
+): Promise<ProblemMatrix[]> {
+  const stream = "samples" in input ? input : toStream(input);
+  const arrived = await execute(stream, options);
+  // Like CodeT, scores average over the problems that have candidates, in the problems' order.
+  const data = stream.problems.flatMap((problem) => {
+    const item = arrived.get(problem.id);
+    return item !== undefined && item.candidates.length > 0 ? [item] : [];
+  });
+  for (const item of data) {
+    if (!options.failedSuites?.has(item.problem.id)) continue;
+    for (let row = 0; row < item.matrix.rowCount; row++) {
+      for (let column = 0; column < item.matrix.columnCount; column++)
+        item.matrix.set(row, column, "error");
+    }
+  }
+  return data;
 }
 
 /**
@@ -121,27 +164,16 @@ export async function rerank(
   input: RerankInput | RerankStream,
   options: RerankOptions,
 ): Promise<RerankResult> {
-  const stream = "samples" in input ? input : toStream(input);
   const started = performance.now();
-  const arrived = await execute(stream, options);
+  const data = await executeProblems(input, options);
   const executeSeconds = (performance.now() - started) / 1000;
-  // Like CodeT, scores average over the problems that have candidates, in the problems' order.
-  const data = stream.problems.flatMap((problem) => {
-    const item = arrived.get(problem.id);
-    return item !== undefined && item.candidates.length > 0 ? [item] : [];
-  });
-  for (const item of data) {
-    if (!options.failedSuites?.has(item.problem.id)) continue;
-    for (let row = 0; row < item.matrix.rowCount; row++) {
-      for (let column = 0; column < item.matrix.columnCount; column++)
-        item.matrix.set(row, column, "error");
-    }
-  }
 
   const ks = [...new Set([1, ...(options.ks ?? [2, 10])])].sort((a, b) => a - b);
   const repeats = options.repeats ?? 1;
   const subsetting =
-    options.candidatesPerProblem !== undefined || options.testSamplesPerProblem !== undefined;
+    options.candidatesPerProblem !== undefined ||
+    options.testSamplesPerProblem !== undefined ||
+    options.testSelection !== undefined;
   const runs = subsetting ? repeats : 1;
   const values = new Map<string, number[]>();
   const record = (key: string, value: number) => {
@@ -152,9 +184,10 @@ export async function rerank(
   const random = createRandom(options.seed ?? 0);
   for (let run = 0; run < runs; run++) {
     const totals = new Map<string, number>();
-    for (const item of data) {
+    const selections = options.testSelection?.(data, run);
+    for (const [index, item] of data.entries()) {
       const { matrix, correct } = subsetting
-        ? subset(item, random.fork(`${run}/${item.problem.id}`), options)
+        ? subset(item, random.fork(`${run}/${item.problem.id}`), options, selections?.[index])
         : item;
       for (const method of options.methods) {
         const ranking = method.rank({
@@ -214,7 +247,7 @@ function toStream(input: RerankInput): RerankStream {
   };
 }
 
-function problemData(problem: Problem, samples: ProblemSamples): ProblemData {
+function problemData(problem: Problem, samples: ProblemSamples): ProblemMatrix {
   const candidates = [...samples.candidates];
   const tests = [...samples.tests];
   return {
@@ -232,7 +265,7 @@ function problemData(problem: Problem, samples: ProblemSamples): ProblemData {
 
 /** Where the verdicts of one candidate of one problem land. */
 interface Target {
-  item: ProblemData;
+  item: ProblemMatrix;
   rows: number[];
   columns: Map<string, number[]>;
   truthIds: Set<string>;
@@ -242,10 +275,10 @@ interface Target {
 /** Executes each problem as it arrives; returns the arrived problems by id. */
 async function execute(
   stream: RerankStream,
-  options: RerankOptions,
-): Promise<Map<string, ProblemData>> {
+  options: ExecuteProblemsOptions,
+): Promise<Map<string, ProblemMatrix>> {
   const problems = new Map(stream.problems.map((problem) => [problem.id, problem]));
-  const arrived = new Map<string, ProblemData>();
+  const arrived = new Map<string, ProblemMatrix>();
   const targets = new Map<string, Target[]>();
   const joint = sameLimits(options.limits, options.groundTruthLimits);
   let total = 0;
@@ -317,9 +350,10 @@ async function execute(
 }
 
 function subset(
-  item: ProblemData,
+  item: ProblemMatrix,
   random: ReturnType<typeof createRandom>,
   options: RerankOptions,
+  selectedColumns: readonly number[] | undefined,
 ): { matrix: PassMatrix; correct: boolean[] } {
   const rows = Array.from({ length: item.candidates.length }, (_, row) => row);
   const chosenRows =
@@ -336,16 +370,19 @@ function subset(
     options.testSamplesPerProblem === undefined
       ? samples
       : random.sample(samples, options.testSamplesPerProblem);
-  const chosenColumns = chosenSamples
-    .flatMap((sample) => bySample.get(sample)!.map((entry) => entry.column))
-    .sort((a, b) => a - b);
+  const chosenColumns =
+    selectedColumns !== undefined
+      ? [...selectedColumns].sort((a, b) => a - b)
+      : chosenSamples
+          .flatMap((sample) => bySample.get(sample)!.map((entry) => entry.column))
+          .sort((a, b) => a - b);
   return {
     matrix: item.matrix.select(chosenRows, chosenColumns),
     correct: chosenRows.map((row) => item.correct[row]!),
   };
 }
 
-function outcome(item: ProblemData, methods: readonly TestBasedReward[]): ProblemOutcome {
+function outcome(item: ProblemMatrix, methods: readonly TestBasedReward[]): ProblemOutcome {
   const result: ProblemOutcome = {
     problemId: item.problem.id,
     candidates: item.candidates.length,

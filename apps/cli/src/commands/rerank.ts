@@ -1,5 +1,6 @@
+import { createTestBudget, testBudgetAllocations } from "@coderm/allocator";
 import { rerank } from "@coderm/reward-tests";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import { positiveInteger } from "../options.js";
@@ -26,6 +27,8 @@ interface RerankFlags extends ExecutorFlags, RerankingFlags {
   nTests?: number;
   repeats: number;
   codetPacking?: boolean;
+  testBudget?: number;
+  allocation: (typeof testBudgetAllocations)[number];
 }
 
 /** Registers `coderm rerank`. */
@@ -67,6 +70,23 @@ export function registerRerankCommand(program: Command, context: CommandContext)
       "repeats of the random subsets, reported as mean and 95% interval",
       positiveInteger,
       1,
+    )
+    .option(
+      "--test-budget <n>",
+      "keep only this many tests per problem on average, spent across problems by --allocation (drawn again in each repeat)",
+      (value: string) => {
+        const budget = Number(value);
+        if (!(budget > 0)) throw new InvalidArgumentError("expected a positive number of tests.");
+        return budget;
+      },
+    )
+    .addOption(
+      new Option(
+        "--allocation <strategy>",
+        "how --test-budget is spent: equal, greedy (on predicted difficulty, cross-validated) or oracle (greedy on the gold pass rate); greedy follows the first of --methods",
+      )
+        .choices([...testBudgetAllocations])
+        .default("equal"),
     )
     .option(
       "--codet-packing",
@@ -118,6 +138,16 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
       failedSuites,
       ...(flags.nCandidates === undefined ? {} : { candidatesPerProblem: flags.nCandidates }),
       ...(flags.nTests === undefined ? {} : { testSamplesPerProblem: flags.nTests }),
+      ...(flags.testBudget === undefined
+        ? {}
+        : {
+            testSelection: createTestBudget({
+              budget: flags.testBudget,
+              allocation: flags.allocation,
+              method: methods[0]!,
+              seed: flags.seed,
+            }),
+          }),
       onProgress: (event) => {
         if ("total" in event) {
           progress.setTotal(event.total);

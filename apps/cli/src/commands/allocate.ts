@@ -1,0 +1,212 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  allocationStudy,
+  defaultStudyBudgets,
+  type EarlyStoppingSummary,
+  renderStudyMarkdown,
+  renderStudySvg,
+  rerankWithEarlyStopping,
+  type StudyResult,
+} from "@coderm/allocator";
+import { createTestBasedReward, executeProblems } from "@coderm/reward-tests";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { CommandContext } from "../context.js";
+import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
+import { positiveInteger } from "../options.js";
+import { printJson } from "../output.js";
+import { createProgress } from "../progress.js";
+import { loadRerankInputs } from "../rerank-inputs.js";
+import { round } from "../rerank-report.js";
+
+interface StudyFlags extends ExecutorFlags {
+  dataset: string;
+  budgets: (number | "all")[];
+  seeds: number;
+  folds: number;
+  draws: number;
+  probeTests: number;
+  roundSize: number;
+  bandwidth: number;
+  earlyStopping: "exact" | "confident";
+  confidence: number;
+  seed: string;
+  timeLimit: number;
+  memoryLimit: number;
+  out?: string;
+  json?: boolean;
+}
+
+function budgetList(value: string): (number | "all")[] {
+  return value.split(",").map((item) => {
+    const trimmed = item.trim();
+    if (trimmed === "all") return "all";
+    const budget = Number(trimmed);
+    if (!(budget > 0) || !Number.isFinite(budget))
+      throw new InvalidArgumentError(`"${trimmed}" is not a positive number of tests or "all".`);
+    return budget;
+  });
+}
+
+/** Registers `coderm allocate study`. */
+export function registerAllocateCommand(program: Command, context: CommandContext): void {
+  const command = program
+    .command("allocate")
+    .description("Dynamic unit-test scaling: spend a test budget across problems where it pays.");
+  const study = command
+    .command("study")
+    .description(
+      "The budget study on a released sample set: best-of-N pass@1 (coderm-vote, codet) against the average tests per problem for equal allocation, greedy on predicted difficulty and greedy on the gold difficulty (means over seeds, 95% intervals), and online early stopping's executions against the full budget. Verdicts come from the executor (and its cache).",
+    )
+    .option("--dataset <name>", "a released sample set", "codet-humaneval-codegen16b")
+    .option(
+      "--budgets <list>",
+      "average tests per problem, comma-separated; all = every test",
+      budgetList,
+      [...defaultStudyBudgets],
+    )
+    .option("--seeds <n>", "seeds averaged", positiveInteger, 20)
+    .option("--folds <n>", "cross-validation folds", positiveInteger, 5)
+    .option(
+      "--draws <n>",
+      "random test orders behind each problem's gain curve",
+      positiveInteger,
+      16,
+    )
+    .option(
+      "--probe-tests <n>",
+      "first-round tests per problem the predictor reads",
+      positiveInteger,
+      1,
+    )
+    .option(
+      "--bandwidth <p>",
+      "kernel bandwidth of the gain curves, in pass rate",
+      (value: string) => {
+        const parsed = Number(value);
+        if (!(parsed > 0)) throw new InvalidArgumentError("expected a positive number.");
+        return parsed;
+      },
+      0.1,
+    )
+    .option("--round-size <n>", "tests per problem per early-stopping round", positiveInteger, 1)
+    .addOption(
+      new Option(
+        "--early-stopping <rule>",
+        "exact: stop once no remaining test can change the pick; confident: also once the pick holds in --confidence of what-ifs",
+      )
+        .choices(["exact", "confident"])
+        .default("exact"),
+    )
+    .option(
+      "--confidence <p>",
+      "the confident early-stopping rule's agreement threshold",
+      (value: string) => {
+        const parsed = Number(value);
+        if (!(parsed > 0 && parsed < 1))
+          throw new InvalidArgumentError("expected a number between 0 and 1.");
+        return parsed;
+      },
+      0.95,
+    )
+    .option("--seed <seed>", "seed", "0")
+    .option("--time-limit <ms>", "time limit of a test (CodeT's 100)", positiveInteger, 100)
+    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", positiveInteger, 1024)
+    .option("--out <dir>", "write study.json, study.md and study.svg")
+    .option("--json", "print JSON");
+  addExecutorOptions(study).action((flags: StudyFlags) => runStudy(flags, context));
+}
+
+async function runStudy(flags: StudyFlags, context: CommandContext): Promise<void> {
+  const { output } = context;
+  const { input, packedSuiteFailures } = await loadRerankInputs({
+    dataset: flags.dataset,
+    testsPerSample: 5,
+  });
+  const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
+  const failedSuites = new Set(packedSuiteFailures);
+  const executor = await startExecutor(flags);
+  try {
+    let started = performance.now();
+    const progress = createProgress({ label: "executing", stream: output.stderr });
+    const problems = await executeProblems(input, {
+      executor,
+      limits,
+      groundTruthLimits: limits,
+      failedSuites,
+      onProgress: (event) => {
+        if ("total" in event) progress.setTotal(event.total);
+        else progress.advance();
+      },
+    });
+    progress.finish();
+    const executeS = (performance.now() - started) / 1000;
+    started = performance.now();
+    const methods = ["coderm-vote", "codet"].map((name) =>
+      createTestBasedReward(name, { seed: flags.seed }),
+    );
+    const study = allocationStudy(problems, {
+      methods,
+      budgets: flags.budgets,
+      seeds: flags.seeds,
+      folds: flags.folds,
+      draws: flags.draws,
+      probeTests: flags.probeTests,
+      bandwidth: flags.bandwidth,
+      seed: flags.seed,
+    });
+    const studyS = (performance.now() - started) / 1000;
+    started = performance.now();
+    const earlyStopping: Record<string, EarlyStoppingSummary> = {};
+    const rule = flags.earlyStopping;
+    for (const method of methods) {
+      const full = study.curves.equal[method.name]!.at(-1)!.mean;
+      const stopped = await rerankWithEarlyStopping(problems, {
+        executor,
+        limits,
+        method,
+        rule,
+        confidence: flags.confidence,
+        roundSize: flags.roundSize,
+        seed: flags.seed,
+        failedSuites,
+      });
+      earlyStopping[method.name] = {
+        method: method.name,
+        rule,
+        full_executions: stopped.fullExecutions,
+        executions: stopped.executions,
+        fraction: stopped.executions / Math.max(1, stopped.fullExecutions),
+        full_pass_at_1: full,
+        pass_at_1: stopped.passAt1,
+        problems_stopped_early: stopped.problemsStoppedEarly,
+        rounds: stopped.rounds,
+      };
+    }
+    const result: StudyResult = {
+      dataset: flags.dataset,
+      problems: problems.length,
+      seeds: flags.seeds,
+      budgets: study.budgets.map(round),
+      budget_labels: study.budgetLabels,
+      curves: study.curves,
+      early_stopping: earlyStopping,
+      predicted_difficulty_mae: study.predictedDifficultyMae,
+      timing: {
+        execute_s: round(executeS),
+        study_s: round(studyS),
+        early_stopping_s: round((performance.now() - started) / 1000),
+      },
+    };
+    if (flags.out !== undefined) {
+      await mkdir(flags.out, { recursive: true });
+      await writeFile(join(flags.out, "study.json"), `${JSON.stringify(result, null, 2)}\n`);
+      await writeFile(join(flags.out, "study.md"), renderStudyMarkdown(result));
+      await writeFile(join(flags.out, "study.svg"), renderStudySvg(result));
+    }
+    if (flags.json) printJson(output, result);
+    else output.stdout.write(renderStudyMarkdown(result));
+  } finally {
+    await executor.close();
+  }
+}

@@ -1,0 +1,385 @@
+import {
+  CodermError,
+  createRandom,
+  type ExecutionLimits,
+  type ExecutionRequest,
+  type Executor,
+  PassMatrix,
+  type Random,
+  type UnitTest,
+} from "@coderm/core";
+import { type ProblemMatrix, rankingPassAtK, type TestBasedReward } from "@coderm/reward-tests";
+import { testOrder } from "./pick-accuracy.js";
+
+/** The methods whose pick early stopping can prove final. */
+export const earlyStoppingMethods = ["coderm-vote", "codet"] as const;
+
+/** Options of {@link rerankWithEarlyStopping}. */
+export interface EarlyStoppingOptions {
+  executor: Executor;
+  limits: ExecutionLimits;
+  /** `coderm-vote` or `codet`. */
+  method: TestBasedReward;
+  /**
+   * Fewest tests an unfinished problem runs a round (1). A round runs more when no fewer could
+   * change anything: as many tests as the best case needs before a candidate could drop out.
+   */
+  roundSize?: number;
+  /**
+   * When a problem's pick counts as final. `exact` (the default): when no outcome of the remaining
+   * tests could change it. `confident`: also when the pick stays the same in at least
+   * `confidence` of bootstrap what-ifs, each drawing the remaining tests from those already run
+   * (checked after 2, 3, 4, 6, 9, ... tests).
+   */
+  rule?: "exact" | "confident";
+  /** The `confident` rule's agreement threshold (0.95). */
+  confidence?: number;
+  /** Seed of each problem's test order. */
+  seed?: number | string;
+  /** Problems whose tests all count as failed (CodeT's packed runner); nothing runs for them. */
+  failedSuites?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  /** Called after each round with the problems still running. */
+  onRound?: (round: number, active: number) => void;
+}
+
+/** One problem's outcome under early stopping. */
+export interface EarlyStoppedProblem {
+  problemId: string;
+  /** Expected pass@1 (0..1) of the method's pick. */
+  passAt1: number;
+  /** Unique (candidate program, test) executions run, and at the full budget. */
+  executions: number;
+  fullExecutions: number;
+  /** Tests (columns) it ran before its pick was final. */
+  testsRun: number;
+  stoppedEarly: boolean;
+}
+
+/** The result of {@link rerankWithEarlyStopping}. */
+export interface EarlyStoppingResult {
+  /** Mean expected pass@1, in percent. */
+  passAt1: number;
+  executions: number;
+  fullExecutions: number;
+  problemsStoppedEarly: number;
+  rounds: number;
+  problems: EarlyStoppedProblem[];
+}
+
+interface ProblemRun {
+  item: ProblemMatrix;
+  order: number[];
+  next: number;
+  matrix: PassMatrix;
+  counts: number[];
+  /** Pass pattern of each row over the tests run so far. */
+  patterns: string[];
+  contending: boolean[];
+  duplicates: Map<string, number>;
+  /** The (candidate, test) pairs this problem needed, run here or for another problem. */
+  pairs: Set<string>;
+  done: boolean;
+}
+
+const pairKey = (candidateId: string, testId: string) => `${candidateId}\u0000${testId}`;
+
+/**
+ * Reranks with online early stopping: each problem runs its tests in rounds (in a seeded random
+ * order) through the executor, and stops spending once the remaining tests cannot change which
+ * candidates the method picks. Candidates that can no longer be picked whatever the remaining
+ * tests say stop running as soon as that is certain, so the pick equals the full budget's exactly:
+ *
+ * - `coderm-vote` keeps the candidates passing the most tests: a candidate whose passes plus the
+ *   remaining tests fall short of the current leader's passes is out.
+ * - `codet` scores a group of candidates with identical verdicts by passes x sqrt(size): groups
+ *   only split as tests are added, so (passes + remaining) x sqrt(group size) bounds a group's
+ *   final score, and passes x sqrt(copies of the same program) bounds the best final score from
+ *   below; a group whose bound is below that is out.
+ *
+ * A problem is final when every candidate still in is the same program, or its tests run out.
+ */
+export async function rerankWithEarlyStopping(
+  problems: readonly ProblemMatrix[],
+  options: EarlyStoppingOptions,
+): Promise<EarlyStoppingResult> {
+  const { method } = options;
+  if (!(earlyStoppingMethods as readonly string[]).includes(method.name))
+    throw new CodermError(
+      "invalid-input",
+      `early stopping supports ${earlyStoppingMethods.join(" and ")}, not ${method.name}`,
+      { field: "method" },
+    );
+  const roundSize = options.roundSize ?? 1;
+  const confident = options.rule === "confident";
+  const confidence = options.confidence ?? 0.95;
+  const random = createRandom(options.seed ?? 0);
+  const runs = problems.map((item): ProblemRun => {
+    const rows = item.candidates.length;
+    const duplicates = new Map<string, number>();
+    for (const candidate of item.candidates)
+      duplicates.set(candidate.id, (duplicates.get(candidate.id) ?? 0) + 1);
+    const failed = options.failedSuites?.has(item.problem.id) === true;
+    const matrix = new PassMatrix(
+      item.problem.id,
+      item.candidates.map((candidate) => candidate.id),
+      item.tests.map((test) => test.id),
+    );
+    if (failed)
+      for (let row = 0; row < rows; row++)
+        for (let column = 0; column < item.tests.length; column++) matrix.set(row, column, "error");
+    return {
+      item,
+      order: testOrder(item, random.fork(item.problem.id)),
+      next: failed ? item.tests.length : 0,
+      matrix,
+      counts: new Array<number>(rows).fill(0),
+      patterns: new Array<string>(rows).fill(""),
+      contending: new Array<boolean>(rows).fill(true),
+      duplicates,
+      pairs: new Set(),
+      done: failed || rows === 0 || item.tests.length === 0,
+    };
+  });
+
+  // Verdicts by (candidate, test): identical pairs of different problems run once.
+  const known = new Map<string, boolean>();
+  let rounds = 0;
+  for (;;) {
+    const active = runs.filter((run) => !run.done);
+    if (active.length === 0) break;
+    rounds += 1;
+    const requests = new Map<string, ExecutionRequest & { tests: UnitTest[] }>();
+    const pending: { run: ProblemRun; columns: number[] }[] = [];
+    for (const run of active) {
+      const columns = run.order.slice(
+        run.next,
+        run.next +
+          Math.max(
+            roundSize,
+            Math.min(
+              safeSteps(run, method.name),
+              confident ? nextCheckpoint(run.next) - run.next : Number.POSITIVE_INFINITY,
+            ),
+          ),
+      );
+      run.next += columns.length;
+      pending.push({ run, columns });
+      for (const [row, candidate] of run.item.candidates.entries()) {
+        if (!run.contending[row]) continue;
+        for (const column of columns) {
+          const test = run.item.tests[column]!;
+          const key = pairKey(candidate.id, test.id);
+          if (run.pairs.has(key)) continue;
+          run.pairs.add(key);
+          if (known.has(key)) continue;
+          known.set(key, false);
+          const request = requests.get(candidate.id);
+          if (request === undefined)
+            requests.set(candidate.id, { candidate, tests: [test], limits: options.limits });
+          else request.tests.push(test);
+        }
+      }
+    }
+    if (requests.size > 0)
+      for await (const verdict of options.executor.execute(
+        requests.values(),
+        options.signal ? { signal: options.signal } : {},
+      ))
+        known.set(pairKey(verdict.candidateId, verdict.testId), verdict.status === "pass");
+    for (const { run, columns } of pending) {
+      absorb(run, columns, known);
+      settle(run, method.name);
+      if (confident && !run.done && run.next === nextCheckpoint(run.next - 1))
+        run.done = pickIsSettled(
+          run,
+          method,
+          confidence,
+          random.fork(`${run.item.problem.id}/${rounds}`),
+        );
+    }
+    options.onRound?.(rounds, runs.filter((run) => !run.done).length);
+  }
+
+  const outcomes = runs.map((run): EarlyStoppedProblem => {
+    fillUnknown(run.matrix);
+    const ranking = method.rank({
+      problem: run.item.problem,
+      candidates: run.item.candidates,
+      passMatrix: run.matrix,
+    });
+    const uniqueTests = new Set(run.item.tests.map((test) => test.id)).size;
+    const failed = options.failedSuites?.has(run.item.problem.id) === true;
+    return {
+      problemId: run.item.problem.id,
+      passAt1: rankingPassAtK(ranking, run.item.correct, 1),
+      executions: run.pairs.size,
+      fullExecutions: failed ? 0 : run.duplicates.size * uniqueTests,
+      testsRun: failed ? 0 : run.next,
+      stoppedEarly: !failed && run.next < run.item.tests.length,
+    };
+  });
+  const sum = (pick: (outcome: EarlyStoppedProblem) => number) =>
+    outcomes.reduce((total, outcome) => total + pick(outcome), 0);
+  return {
+    passAt1: (100 * sum((outcome) => outcome.passAt1)) / Math.max(1, outcomes.length),
+    executions: sum((outcome) => outcome.executions),
+    fullExecutions: sum((outcome) => outcome.fullExecutions),
+    problemsStoppedEarly: outcomes.filter((outcome) => outcome.stoppedEarly).length,
+    rounds,
+    problems: outcomes,
+  };
+}
+
+/** Writes a round's verdicts into the problem's matrix, counts and patterns (contenders only). */
+function absorb(
+  run: ProblemRun,
+  columns: readonly number[],
+  known: ReadonlyMap<string, boolean>,
+): void {
+  for (const [row, candidate] of run.item.candidates.entries()) {
+    if (!run.contending[row]) continue;
+    for (const column of columns) {
+      const passed = known.get(pairKey(candidate.id, run.item.tests[column]!.id)) === true;
+      run.matrix.set(row, column, passed ? "pass" : "fail");
+      if (passed) run.counts[row]! += 1;
+      run.patterns[row] += passed ? "1" : "0";
+    }
+  }
+}
+
+/** Drops the candidates that can no longer be picked, and ends the problem once its pick is final. */
+function settle(run: ProblemRun, method: string): void {
+  const remaining = run.item.tests.length - run.next;
+  const rows = run.item.candidates.length;
+  if (method === "coderm-vote") {
+    let leader = 0;
+    for (let row = 0; row < rows; row++)
+      if (run.contending[row]) leader = Math.max(leader, run.counts[row]!);
+    for (let row = 0; row < rows; row++)
+      if (run.contending[row] && run.counts[row]! + remaining < leader) run.contending[row] = false;
+  } else {
+    let floor = 0;
+    const groups = new Map<string, number[]>();
+    for (let row = 0; row < rows; row++) {
+      if (!run.contending[row]) continue;
+      const id = run.item.candidates[row]!.id;
+      floor = Math.max(floor, run.counts[row]! * Math.sqrt(run.duplicates.get(id)!));
+      const group = groups.get(run.patterns[row]!);
+      if (group === undefined) groups.set(run.patterns[row]!, [row]);
+      else group.push(row);
+    }
+    for (const group of groups.values()) {
+      const ceiling = (run.counts[group[0]!]! + remaining) * Math.sqrt(group.length);
+      if (ceiling < floor) for (const row of group) run.contending[row] = false;
+    }
+  }
+  const programs = new Set<string>();
+  for (let row = 0; row < rows; row++)
+    if (run.contending[row]) programs.add(run.item.candidates[row]!.id);
+  if (remaining === 0 || programs.size <= 1) run.done = true;
+}
+
+/**
+ * How many more tests a problem can run before a candidate could possibly drop out, assuming the
+ * leader passes them all and the other candidate fails them all (and, for codet, the group splits
+ * to one candidate): running that many at once skips no chance to stop early.
+ */
+function safeSteps(run: ProblemRun, method: string): number {
+  const remaining = run.item.tests.length - run.next;
+  const contenders = run.item.candidates.flatMap((_, row) => (run.contending[row] ? [row] : []));
+  let steps = remaining;
+  if (method === "coderm-vote") {
+    const leader = Math.max(0, ...contenders.map((row) => run.counts[row]!));
+    for (const row of contenders)
+      steps = Math.min(steps, Math.floor((remaining - (leader - run.counts[row]!)) / 2) + 1);
+  } else {
+    let floor = 0;
+    let copies = 1;
+    for (const row of contenders) {
+      const duplicates = run.duplicates.get(run.item.candidates[row]!.id)!;
+      floor = Math.max(floor, run.counts[row]! * Math.sqrt(duplicates));
+      copies = Math.max(copies, duplicates);
+    }
+    for (const row of contenders)
+      steps = Math.min(
+        steps,
+        Math.floor((run.counts[row]! + remaining - floor) / (1 + Math.sqrt(copies))) + 1,
+      );
+  }
+  return Math.max(1, steps);
+}
+
+/** Test counts after which the `confident` rule looks: 2, 3, 4, 6, 9, 14, ... */
+function nextCheckpoint(tests: number): number {
+  let checkpoint = 2;
+  while (checkpoint <= tests)
+    checkpoint = checkpoint < 4 ? checkpoint + 1 : Math.ceil(checkpoint * 1.5);
+  return checkpoint;
+}
+
+const whatIfs = 40;
+
+/**
+ * True when the method picks the same programs in at least `confidence` of what-ifs. A what-if
+ * appends the remaining tests to those run so far, each drawn as in a Chinese restaurant process:
+ * a copy of a test already run (probability t / (t + 1) after t tests), else a new test that each
+ * program still in passes with its smoothed pass rate so far, (passes + 1) / (t + 2). Few tests
+ * run means many new ones, so a pick settles only once enough tests back it.
+ */
+function pickIsSettled(
+  run: ProblemRun,
+  method: TestBasedReward,
+  confidence: number,
+  random: Random,
+): boolean {
+  const ran = run.order.slice(0, run.next);
+  const t = ran.length;
+  const remaining = run.item.tests.length - t;
+  const { candidates } = run.item;
+  const rows = Array.from({ length: candidates.length }, (_, row) => row);
+  const observed = run.matrix.select(rows, ran);
+  fillUnknown(observed);
+  const rates = new Map<string, number>();
+  for (const row of rows)
+    if (run.contending[row]) rates.set(candidates[row]!.id, (run.counts[row]! + 1) / (t + 2));
+  const picks = (matrix: PassMatrix) => {
+    const ranking = method.rank({ problem: run.item.problem, candidates, passMatrix: matrix });
+    const top = ranking.groups[0] ?? rows;
+    return [...new Set(top.map((row) => candidates[row]!.id))].sort().join("\u0000");
+  };
+  const now = picks(observed);
+  const testIds = [
+    ...observed.testIds,
+    ...Array.from({ length: remaining }, (_, i) => `what-if ${i}`),
+  ];
+  let agree = 0;
+  for (let trial = 0; trial < whatIfs; trial++) {
+    const matrix = new PassMatrix(run.item.problem.id, observed.candidateIds, testIds);
+    for (const row of rows)
+      for (let column = 0; column < t; column++)
+        matrix.set(row, column, observed.get(row, column)!);
+    for (let extra = 0; extra < remaining; extra++) {
+      const column = t + extra;
+      if (random.next() < t / (t + 1)) {
+        const copy = random.int(t);
+        for (const row of rows) matrix.set(row, column, observed.get(row, copy)!);
+        continue;
+      }
+      const passes = new Map<string, boolean>();
+      for (const [id, rate] of rates) passes.set(id, random.next() < rate);
+      for (const row of rows)
+        matrix.set(row, column, passes.get(candidates[row]!.id) === true ? "pass" : "fail");
+    }
+    if (picks(matrix) === now) agree += 1;
+    if (trial + 1 - agree > (1 - confidence) * whatIfs) return false;
+  }
+  return agree >= confidence * whatIfs;
+}
+
+/** Tests a candidate never ran count as failed: by the rules above, that never changes the pick. */
+function fillUnknown(matrix: PassMatrix): void {
+  for (let row = 0; row < matrix.rowCount; row++)
+    for (let column = 0; column < matrix.columnCount; column++)
+      if (!matrix.known(row, column)) matrix.set(row, column, "fail");
+}

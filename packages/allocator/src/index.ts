@@ -1,0 +1,43 @@
+export { type Allocation, allocateEqual, allocateGreedy, allocations } from "./allocate.js";
+export {
+  createOracleDifficulty,
+  createPredictedDifficulty,
+  createUniformDifficulty,
+  type DifficultyContext,
+  type DifficultyEstimator,
+  difficultyFeatureNames,
+  difficultyFeatures,
+  fitRidge,
+  type PredictedDifficultyOptions,
+} from "./difficulty.js";
+export {
+  type EarlyStoppedProblem,
+  type EarlyStoppingOptions,
+  type EarlyStoppingResult,
+  earlyStoppingMethods,
+  rerankWithEarlyStopping,
+} from "./early-stopping.js";
+export {
+  type AccuracyCurve,
+  type AccuracyCurveOptions,
+  accuracyCurve,
+  fitGainModel,
+  type GainExample,
+  type GainModel,
+} from "./gain-model.js";
+export { passRate, pickAccuracy, testOrder } from "./pick-accuracy.js";
+export {
+  type AllocationStudy,
+  type AllocationStudyOptions,
+  allocationStudy,
+  assignFolds,
+  defaultStudyBudgets,
+} from "./study.js";
+export { renderStudyMarkdown, renderStudySvg } from "./study-report.js";
+export {
+  type EarlyStoppingSummary,
+  type StudyResult,
+  type StudyStrategy,
+  studyStrategies,
+} from "./study-result.js";
+export { createTestBudget, type TestBudgetOptions, testBudgetAllocations } from "./test-budget.js";
