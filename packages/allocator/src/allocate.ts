@@ -53,7 +53,7 @@ export function allocateEqual(
  * Greedy allocation: each next test goes to the problem whose expected pick accuracy gains most
  * per test, looking ahead over its remaining tests so a flat start does not hide a later rise
  * (`gains[p][k]` is problem p's expected gain with k tests; `gains[p].length - 1` tests exist).
- * Expected gains within 0.0001 a test tie; ties go to the problem with fewer tests, then to the
+ * Expected gains within 0.000001 a test tie; ties go to the problem with fewer tests, then to the
  * one earlier in a seeded random order. The whole budget is spent (as far as
  * the problems' tests go): once no problem can gain, tests go where they are expected to lose
  * least. `initial` counts (a first round already run) are kept and part of the total.
@@ -86,7 +86,7 @@ export function allocateGreedy(
   const rates = gains.map((_, index) => rate(index));
   // Rates closer than this tie; ties go to the problem with fewer tests, so where the model sees
   // no difference the budget spreads evenly.
-  const tolerance = 1e-4;
+  const tolerance = 1e-6;
   const better = (index: number, chosen: number) => {
     const difference = rates[index]! - rates[chosen]!;
     if (Math.abs(difference) > tolerance) return difference > 0;

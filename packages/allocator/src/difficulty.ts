@@ -67,7 +67,7 @@ export function difficultyFeatures(item: ProblemMatrix, probe: readonly number[]
   const prompt = item.problem.prompt;
   const examples = (prompt.match(/>>>|\bExample|\bInput:/g) ?? []).length;
   const signature = new RegExp(
-    `def\\s+${escape(item.problem.entryPoint ?? "")}\\s*\\(([^)]*)\\)`,
+    `def\\s+${escapeRegExp(item.problem.entryPoint ?? "")}\\s*\\(([^)]*)\\)`,
   ).exec(prompt);
   const parameters = signature?.[1]?.trim() ? signature[1].split(",").length : 0;
   const rows = item.candidates.length;
@@ -109,7 +109,7 @@ export function difficultyFeatures(item: ProblemMatrix, probe: readonly number[]
   ];
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

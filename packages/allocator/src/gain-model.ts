@@ -73,16 +73,18 @@ export interface GainExample {
 }
 
 /**
- * Fits the gain as a function of difficulty and test count: at each count k, a Gaussian-kernel
- * average (bandwidth 0.1 in pass rate by default) of the gains over their no-test accuracy of the
- * training problems that have at least k tests. Past every training problem's test count the
- * gain stays flat; with no training problem, nothing gains.
+ * Fits the gain as a function of difficulty and test count. The gain of the k-th test is a
+ * Gaussian-kernel average (bandwidth 0.1 in pass rate by default) of that step's gain in the
+ * training problems that have at least k tests, shrunk toward none by a pseudo-weight
+ * (`shrinkage`, 2 by default) so steps few similar problems vouch for count little. Gains add
+ * up over the steps; with no training problem, nothing gains.
  */
 export function fitGainModel(
   examples: readonly GainExample[],
-  options: { bandwidth?: number } = {},
+  options: { bandwidth?: number; shrinkage?: number } = {},
 ): GainModel {
   const bandwidth = options.bandwidth ?? 0.1;
+  const shrinkage = options.shrinkage ?? 2;
   return {
     gains(difficulty, capacity) {
       const weights = examples.map(({ difficulty: other }) =>
@@ -94,10 +96,11 @@ export function fitGainModel(
         let total = 0;
         for (const [index, { curve }] of examples.entries()) {
           if (curve.length <= k || weights[index]! < 1e-12) continue;
-          weighted += weights[index]! * (curve[k]! - curve[0]!);
+          weighted += weights[index]! * (curve[k]! - curve[k - 1]!);
           total += weights[index]!;
         }
-        gains[k] = total > 0 ? weighted / total : gains[k - 1]!;
+        // Each step's gain shrinks toward none as the evidence for it thins out.
+        gains[k] = gains[k - 1]! + weighted / (total + shrinkage);
       }
       return gains;
     },

@@ -35,6 +35,8 @@ function sampleResult(dataset = "mbpp-plus"): StudyResult {
     },
     early_stopping: {
       "coderm-vote": {
+        method: "coderm-vote",
+        rule: "exact",
         full_executions: 300,
         executions: 120,
         fraction: 0.4,
@@ -44,6 +46,8 @@ function sampleResult(dataset = "mbpp-plus"): StudyResult {
         rounds: 9,
       },
       codet: {
+        method: "codet",
+        rule: "exact",
         full_executions: 300,
         executions: 251,
         fraction: 251 / 300,

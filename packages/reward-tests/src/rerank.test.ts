@@ -1,63 +1,39 @@
-import type { Candidate, Problem, UnitTest } from "@coderm/core";
 import { createLocalExecutor } from "@coderm/executor";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCodermVoteReward } from "./coderm-vote.js";
 import { createCodetReward } from "./codet.js";
 import { createRandomReward } from "./random.js";
 import { rerank } from "./rerank.js";
+import { assertTest, functionCandidate, functionProblem } from "./testing/index.js";
 
 const executor = createLocalExecutor({ cache: false, workers: 2 });
 afterAll(() => executor.close());
 
 const limits = { timeMs: 1000, memoryMb: 256, outputBytes: 100 };
-const problem = (id: string, check: string): Problem => ({
-  id,
-  prompt: "",
-  entryPoint: "f",
-  language: "python",
-  tests: [
-    {
-      id: `${id}-truth`,
-      problemId: id,
-      kind: "check",
-      entryPoint: "f",
-      code: `def check(candidate):\n${check}`,
-    },
-  ],
-});
-const candidate = (problemId: string, body: string): Candidate => ({
-  id: `${problemId}:${body}`,
-  problemId,
-  code: `def f(x):\n    return ${body}\n`,
-});
-const test = (problemId: string, code: string, sampleIndex: number): UnitTest => ({
-  id: `${problemId}:${code}`,
-  problemId,
-  kind: "assert",
-  code,
-  source: { sampleIndex },
-});
 
 // Problem a (f doubles): "x * 2" is right and passes both generated tests; "x + 2" (sampled twice)
 // passes only f(2) == 4, which appears twice. Problem b (f negates): no generated test passes.
 const input = {
   problems: [
-    problem("a", "    assert candidate(2) == 4\n    assert candidate(5) == 10\n"),
-    problem("b", "    assert candidate(3) == -3\n"),
-    problem("c", "    assert candidate(1) == 1\n"),
+    functionProblem(
+      "a",
+      "    assert candidate(2) == 4\n    assert candidate(5) == 10\n",
+    ),
+    functionProblem("b", "    assert candidate(3) == -3\n"),
+    functionProblem("c", "    assert candidate(1) == 1\n"),
   ],
   candidates: [
-    candidate("a", "x * 2"),
-    candidate("a", "x + 2"),
-    candidate("a", "x + 2"),
-    candidate("b", "-x"),
-    candidate("b", "x"),
+    functionCandidate("a", "x * 2"),
+    functionCandidate("a", "x + 2"),
+    functionCandidate("a", "x + 2"),
+    functionCandidate("b", "-x"),
+    functionCandidate("b", "x"),
   ],
   tests: [
-    test("a", "assert f(2) == 4", 0),
-    test("a", "assert f(5) == 10", 1),
-    test("a", "assert f(2) == 4", 2),
-    test("b", "assert f(1) == 5", 0),
+    assertTest("a", "assert f(2) == 4", 0),
+    assertTest("a", "assert f(5) == 10", 1),
+    assertTest("a", "assert f(2) == 4", 2),
+    assertTest("b", "assert f(1) == 5", 0),
   ],
 };
 
@@ -123,15 +99,15 @@ describe("rerank", () => {
   it("handles problems without tests, and no candidates at all", async () => {
     const result = await rerank(
       {
-        problems: [problem("x", "    assert candidate(1) == 2\n")],
-        candidates: [candidate("x", "x + 1")],
+        problems: [functionProblem("x", "    assert candidate(1) == 2\n")],
+        candidates: [functionCandidate("x", "x + 1")],
         tests: [],
       },
       { executor, methods: [createCodetReward()], limits, groundTruthLimits: limits },
     );
     expect(result.methods.codet!["pass@1"]).toBe(100);
     const empty = await rerank(
-      { problems: [problem("x", "    pass\n")], candidates: [], tests: [] },
+      { problems: [functionProblem("x", "    pass\n")], candidates: [], tests: [] },
       { executor, methods: [createCodetReward()], limits, groundTruthLimits: limits },
     );
     expect(empty.problems).toEqual([]);

@@ -21,6 +21,7 @@ import { round } from "../rerank-report.js";
 
 interface StudyFlags extends ExecutorFlags {
   dataset: string;
+  limit?: number;
   budgets: (number | "all")[];
   seeds: number;
   folds: number;
@@ -59,6 +60,7 @@ export function registerAllocateCommand(program: Command, context: CommandContex
       "The budget study on a released sample set: best-of-N pass@1 (coderm-vote, codet) against the average tests per problem for equal allocation, greedy on predicted difficulty and greedy on the gold difficulty (means over seeds, 95% intervals), and online early stopping's executions against the full budget. Verdicts come from the executor (and its cache).",
     )
     .option("--dataset <name>", "a released sample set", "codet-humaneval-codegen16b")
+    .option("--limit <n>", "only the first N problems", positiveInteger)
     .option(
       "--budgets <list>",
       "average tests per problem, comma-separated; all = every test",
@@ -119,10 +121,14 @@ export function registerAllocateCommand(program: Command, context: CommandContex
 
 async function runStudy(flags: StudyFlags, context: CommandContext): Promise<void> {
   const { output } = context;
-  const { input, packedSuiteFailures } = await loadRerankInputs({
-    dataset: flags.dataset,
-    testsPerSample: 5,
-  });
+  const loaded = await loadRerankInputs({ dataset: flags.dataset, testsPerSample: 5 });
+  const { packedSuiteFailures } = loaded;
+  const kept = new Set(loaded.input.problems.slice(0, flags.limit).map((problem) => problem.id));
+  const input = {
+    problems: loaded.input.problems.filter((problem) => kept.has(problem.id)),
+    candidates: loaded.input.candidates.filter((candidate) => kept.has(candidate.problemId)),
+    tests: loaded.input.tests.filter((test) => kept.has(test.problemId)),
+  };
   const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
   const failedSuites = new Set(packedSuiteFailures);
   const executor = await startExecutor(flags);

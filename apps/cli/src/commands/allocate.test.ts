@@ -1,0 +1,96 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { requireDataDir } from "@coderm/vitest-config/data";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCaptured as run, useTemporaryCache } from "../test-output.js";
+
+requireDataDir();
+
+let dir: string;
+beforeAll(async () => {
+  dir = await useTemporaryCache("coderm-allocate-");
+});
+
+describe("coderm allocate study", () => {
+  it("writes the curves, table and plot, with early stopping reaching the full budget's pick", async () => {
+    const out = join(dir, "study");
+    const { code, stdout } = await run([
+      "allocate",
+      "study",
+      "--limit",
+      "12",
+      "--budgets",
+      "1,4,all",
+      "--seeds",
+      "3",
+      "--draws",
+      "4",
+      "--folds",
+      "3",
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ problems: 12, seeds: 3, budget_labels: ["1", "4", "all"] });
+    expect(result.budgets.slice(0, 2)).toEqual([1, 4]);
+    for (const strategy of ["equal", "greedy-predicted", "greedy-oracle"])
+      for (const method of ["coderm-vote", "codet"]) {
+        const curve = result.curves[strategy][method];
+        expect(curve).toHaveLength(3);
+        for (const { mean, low, high } of curve) {
+          expect(low).toBeLessThanOrEqual(mean);
+          expect(high).toBeGreaterThanOrEqual(mean);
+        }
+        // Every strategy spends "all" the same way.
+        expect(curve[2].mean).toBeCloseTo(result.curves.equal[method][2].mean, 10);
+      }
+    for (const method of ["coderm-vote", "codet"]) {
+      const stopped = result.early_stopping[method];
+      expect(stopped.rule).toBe("exact");
+      expect(stopped.pass_at_1).toBeCloseTo(stopped.full_pass_at_1, 10);
+      expect(stopped.executions).toBeLessThanOrEqual(stopped.full_executions);
+    }
+    expect(JSON.parse(await readFile(join(out, "study.json"), "utf8"))).toEqual(result);
+    expect(await readFile(join(out, "study.md"), "utf8")).toContain("| tests/problem |");
+    expect(await readFile(join(out, "study.svg"), "utf8")).toMatch(/^<svg/);
+  }, 180_000);
+
+  it("rejects a budget that is not a positive number or all", async () => {
+    const { code, stderr } = await run(["allocate", "study", "--budgets", "1,zero"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('"zero" is not a positive number of tests or "all"');
+  });
+});
+
+describe("coderm rerank --test-budget", () => {
+  it("spends the budget by each allocation and reports intervals over repeats", async () => {
+    const scores: Record<string, number> = {};
+    for (const allocation of ["equal", "oracle"]) {
+      const { code, stdout } = await run([
+        "rerank",
+        "--test-budget",
+        "2",
+        "--allocation",
+        allocation,
+        "--methods",
+        "codet",
+        "--repeats",
+        "3",
+        "--workers",
+        "2",
+        "--json",
+      ]);
+      expect(code).toBe(0);
+      const pass = JSON.parse(stdout).methods.codet["pass@1"];
+      expect(pass.low).toBeLessThanOrEqual(pass.mean);
+      scores[allocation] = pass.mean;
+    }
+    // Two tests a problem is far from CodeT's full-budget 36.76.
+    expect(scores.equal).toBeLessThan(33);
+    expect(scores.oracle).not.toBe(scores.equal);
+  }, 300_000);
+});
