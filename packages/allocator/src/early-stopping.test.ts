@@ -25,10 +25,7 @@ const repeat = <T>(count: number, make: () => T): T[] => Array.from({ length: co
 // none: candidates but no generated tests.
 const input = {
   problems: [
-    functionProblem(
-      "easy",
-      "    assert candidate(3) == 6\n    assert candidate(-4) == -8\n",
-    ),
+    functionProblem("easy", "    assert candidate(3) == 6\n    assert candidate(-4) == -8\n"),
     functionProblem("tie", "    assert candidate(-3) == 3\n    assert candidate(2) == 2\n"),
     functionProblem("none", "    assert candidate(1) == 2\n"),
   ],

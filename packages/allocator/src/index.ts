@@ -18,6 +18,13 @@ export {
   rerankWithEarlyStopping,
 } from "./early-stopping.js";
 export {
+  allocateFoldGreedy,
+  type FoldGreedyInputs,
+  type FoldGreedyPlan,
+  foldGreedyPlan,
+  gainVectors,
+} from "./fold-greedy.js";
+export {
   type AccuracyCurve,
   type AccuracyCurveOptions,
   accuracyCurve,

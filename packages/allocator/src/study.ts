@@ -6,13 +6,14 @@ import {
   type Random,
 } from "@coderm/core";
 import type { ProblemMatrix, TestBasedReward } from "@coderm/reward-tests";
-import { allocateEqual, allocateGreedy } from "./allocate.js";
+import { allocateEqual } from "./allocate.js";
 import {
   createOracleDifficulty,
   createPredictedDifficulty,
   type DifficultyEstimator,
 } from "./difficulty.js";
-import { type AccuracyCurve, accuracyCurve, fitGainModel } from "./gain-model.js";
+import { allocateFoldGreedy, foldGreedyPlan } from "./fold-greedy.js";
+import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, pickAccuracy, testOrder } from "./pick-accuracy.js";
 import { type StudyStrategy, studyStrategies } from "./study-result.js";
 
@@ -95,34 +96,26 @@ export function allocationStudy(
     const foldOf = assignFolds(problems.length, folds, random.fork("folds"));
     const orders = problems.map((item) => testOrder(item, random.fork(`order/${item.problem.id}`)));
     const probes = orders.map((order) => order.slice(0, probeTests));
-    const context = { folds: foldOf, probes };
-    const difficulty: Record<Exclude<StudyStrategy, "equal">, number[]> = {
-      "greedy-oracle": oracle.estimate(problems, context),
-      "greedy-predicted": predictor.estimate(problems, context),
-    };
+    const predicted = predictor.estimate(problems, { folds: foldOf, probes });
     errorSum +=
-      difficulty["greedy-predicted"].reduce(
-        (sum, value, index) => sum + Math.abs(value - gold[index]!),
-        0,
-      ) / problems.length;
+      predicted.reduce((sum, value, index) => sum + Math.abs(value - gold[index]!), 0) /
+      problems.length;
 
     for (const method of options.methods) {
-      const methodCurves = curves.get(method.name)!;
-      const gains = {
-        "greedy-oracle": gainVectors(
-          methodCurves,
+      const plan = (estimator: DifficultyEstimator, firstRound: boolean) =>
+        foldGreedyPlan({
+          problems,
+          curves: curves.get(method.name)!,
           gold,
-          foldOf,
-          difficulty["greedy-oracle"],
-          options.bandwidth,
-        ),
-        "greedy-predicted": gainVectors(
-          methodCurves,
-          gold,
-          foldOf,
-          difficulty["greedy-predicted"],
-          options.bandwidth,
-        ),
+          folds: foldOf,
+          probes,
+          estimator,
+          firstRound,
+          ...(options.bandwidth === undefined ? {} : { bandwidth: options.bandwidth }),
+        });
+      const plans = {
+        "greedy-oracle": plan(oracle, false),
+        "greedy-predicted": plan(predictor, true),
       };
       const memo = problems.map(() => new Map<number, number>());
       const accuracy = (index: number, count: number) => {
@@ -135,22 +128,22 @@ export function allocationStudy(
       };
       for (const [position, budget] of budgets.entries()) {
         const total = budget === "all" ? allTests : Math.round(budget * problems.length);
+        const equal = allocateEqual(capacities, total, random.fork(`equal/${position}`));
+        const firstRound = total >= problems.length * probeTests;
         const allocation: Record<StudyStrategy, number[]> = {
-          equal: allocateEqual(capacities, total, random.fork(`equal/${position}`)),
-          "greedy-oracle": allocateGreedy(
-            gains["greedy-oracle"],
-            total,
+          equal,
+          "greedy-oracle": allocateFoldGreedy(
+            plans["greedy-oracle"],
+            equal,
             random.fork(`greedy/${position}`),
           ),
-          "greedy-predicted":
-            total >= probes.length * probeTests
-              ? allocateGreedy(
-                  gains["greedy-predicted"],
-                  total,
-                  random.fork(`greedy/${position}`),
-                  probes.map((probe) => probe.length),
-                )
-              : allocateEqual(capacities, total, random.fork(`equal/${position}`)),
+          "greedy-predicted": firstRound
+            ? allocateFoldGreedy(
+                plans["greedy-predicted"],
+                equal,
+                random.fork(`greedy/${position}`),
+              )
+            : equal,
         };
         for (const strategy of studyStrategies) {
           const counts = allocation[strategy];
@@ -192,32 +185,4 @@ export function assignFolds(count: number, folds: number, random: Random): numbe
     assignment[index] = position % folds;
   });
   return assignment;
-}
-
-/**
- * Each problem's expected gain with k = 0 .. its test count: a gain model fitted on the other
- * folds' problems (their gold difficulty and measured curve), read at the problem's estimated
- * difficulty.
- */
-export function gainVectors(
-  curves: readonly AccuracyCurve[],
-  gold: readonly number[],
-  folds: readonly number[],
-  estimates: readonly number[],
-  bandwidth?: number,
-): Float64Array[] {
-  const models = new Map(
-    [...new Set(folds)].map((fold) => [
-      fold,
-      fitGainModel(
-        curves.flatMap((curve, index) =>
-          folds[index] === fold ? [] : [{ difficulty: gold[index]!, curve }],
-        ),
-        bandwidth === undefined ? {} : { bandwidth },
-      ),
-    ]),
-  );
-  return curves.map((curve, index) =>
-    models.get(folds[index]!)!.gains(estimates[index]!, curve.length - 1),
-  );
 }

@@ -1,10 +1,11 @@
 import { CodermError, createRandom } from "@coderm/core";
 import type { ProblemMatrix, RerankOptions, TestBasedReward } from "@coderm/reward-tests";
-import { allocateEqual, allocateGreedy } from "./allocate.js";
+import { allocateEqual } from "./allocate.js";
 import { createOracleDifficulty, createPredictedDifficulty } from "./difficulty.js";
+import { allocateFoldGreedy, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, testOrder } from "./pick-accuracy.js";
-import { assignFolds, gainVectors } from "./study.js";
+import { assignFolds } from "./study.js";
 
 /** How `coderm rerank --test-budget` spends a budget: evenly, greedy on predicted or gold difficulty. */
 export const testBudgetAllocations = ["equal", "greedy", "oracle"] as const;
@@ -48,34 +49,31 @@ export function createTestBudget(
     const capacities = problems.map((item) => item.tests.length);
     const total = Math.round(options.budget * problems.length);
     const orders = problems.map((item) => testOrder(item, random.fork(`order/${item.problem.id}`)));
-    let counts: number[];
+    const equal = allocateEqual(capacities, total, random.fork("equal"));
     const firstRound = options.allocation === "greedy" && total >= problems.length * probeTests;
-    if (options.allocation === "equal" || (options.allocation === "greedy" && !firstRound)) {
-      counts = allocateEqual(capacities, total, random.fork("equal"));
-    } else {
-      curves ??= problems.map((item) =>
-        accuracyCurve(item, options.method, {
-          ...(options.draws === undefined ? {} : { draws: options.draws }),
-          seed: `${options.seed ?? 0}/curves`,
-        }),
-      );
-      const folds = assignFolds(
+    if (options.allocation === "equal" || (options.allocation === "greedy" && !firstRound))
+      return orders.map((order, index) => order.slice(0, equal[index]));
+    curves ??= problems.map((item) =>
+      accuracyCurve(item, options.method, {
+        ...(options.draws === undefined ? {} : { draws: options.draws }),
+        seed: `${options.seed ?? 0}/curves`,
+      }),
+    );
+    const plan = foldGreedyPlan({
+      problems,
+      curves,
+      gold: problems.map(passRate),
+      folds: assignFolds(
         problems.length,
         Math.min(options.folds ?? 5, problems.length),
         random.fork("folds"),
-      );
-      const probes = orders.map((order) => order.slice(0, probeTests));
-      const estimator =
-        options.allocation === "oracle" ? createOracleDifficulty() : createPredictedDifficulty();
-      const estimates = estimator.estimate(problems, { folds, probes });
-      const gains = gainVectors(curves, problems.map(passRate), folds, estimates);
-      counts = allocateGreedy(
-        gains,
-        total,
-        random.fork("greedy"),
-        firstRound ? probes.map((probe) => probe.length) : undefined,
-      );
-    }
+      ),
+      probes: orders.map((order) => order.slice(0, probeTests)),
+      estimator:
+        options.allocation === "oracle" ? createOracleDifficulty() : createPredictedDifficulty(),
+      firstRound,
+    });
+    const counts = allocateFoldGreedy(plan, equal, random.fork("greedy"));
     return orders.map((order, index) => order.slice(0, counts[index]));
   };
 }

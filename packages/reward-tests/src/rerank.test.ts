@@ -15,10 +15,7 @@ const limits = { timeMs: 1000, memoryMb: 256, outputBytes: 100 };
 // passes only f(2) == 4, which appears twice. Problem b (f negates): no generated test passes.
 const input = {
   problems: [
-    functionProblem(
-      "a",
-      "    assert candidate(2) == 4\n    assert candidate(5) == 10\n",
-    ),
+    functionProblem("a", "    assert candidate(2) == 4\n    assert candidate(5) == 10\n"),
     functionProblem("b", "    assert candidate(3) == -3\n"),
     functionProblem("c", "    assert candidate(1) == 1\n"),
   ],
