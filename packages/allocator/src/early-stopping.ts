@@ -5,7 +5,6 @@ import {
   type ExecutionRequest,
   type Executor,
   PassMatrix,
-  type Random,
   type UnitTest,
 } from "@coderm/core";
 import { type ProblemMatrix, rankingPassAtK, type TestBasedReward } from "@coderm/reward-tests";
@@ -26,13 +25,13 @@ export interface EarlyStoppingOptions {
    */
   roundSize?: number;
   /**
-   * When a problem's pick counts as final. `exact` (the default): when no outcome of the remaining
-   * tests could change it. `confident`: also when the pick stays the same in at least
-   * `confidence` of bootstrap what-ifs, each drawing the remaining tests from those already run
-   * (checked after 2, 3, 4, 6, 9, ... tests).
+   * When a candidate drops out. `exact` (the default): when no outcome of the remaining tests
+   * could get it picked, so the pick is the full budget's. `confident`: when, at its pass rate so
+   * far, it would fall short with probability at least `confidence` (Hoeffding's bound); faster,
+   * and the pick may differ.
    */
   rule?: "exact" | "confident";
-  /** The `confident` rule's agreement threshold (0.95). */
+  /** The `confident` rule's confidence (0.95). */
   confidence?: number;
   /** Seed of each problem's test order. */
   seed?: number | string;
@@ -189,14 +188,7 @@ export async function rerankWithEarlyStopping(
         known.set(pairKey(verdict.candidateId, verdict.testId), verdict.status === "pass");
     for (const { run, columns } of pending) {
       absorb(run, columns, known);
-      settle(run, method.name);
-      if (confident && !run.done && run.next === nextCheckpoint(run.next - 1))
-        run.done = pickIsSettled(
-          run,
-          method,
-          confidence,
-          random.fork(`${run.item.problem.id}/${rounds}`),
-        );
+      settle(run, method.name, confident ? 1 - confidence : 0);
     }
     options.onRound?.(rounds, runs.filter((run) => !run.done).length);
   }
@@ -248,30 +240,39 @@ function absorb(
   }
 }
 
-/** Drops the candidates that can no longer be picked, and ends the problem once its pick is final. */
-function settle(run: ProblemRun, method: string): void {
+/**
+ * Drops the candidates that can no longer be picked, and ends the problem once its pick is final.
+ * With `risk` 0 a candidate's remaining passes range over 0 .. all remaining tests; with `risk` > 0
+ * they range over its pass rate so far (smoothed, (passes + 1) / (tests + 2)) plus or minus
+ * Hoeffding's margin sqrt(ln(1 / risk) / (2 tests)), times the remaining tests.
+ */
+function settle(run: ProblemRun, method: string, risk: number): void {
   const remaining = run.item.tests.length - run.next;
   const rows = run.item.candidates.length;
+  const margin = risk > 0 && run.next > 0 ? Math.sqrt(Math.log(1 / risk) / (2 * run.next)) : 1;
+  const rate = (row: number) => (risk > 0 ? (run.counts[row]! + 1) / (run.next + 2) : 0);
+  const high = (row: number) => run.counts[row]! + remaining * Math.min(1, rate(row) + margin);
+  const low = (row: number) => run.counts[row]! + remaining * Math.max(0, rate(row) - margin);
   if (method === "coderm-vote") {
     let leader = 0;
     for (let row = 0; row < rows; row++)
-      if (run.contending[row]) leader = Math.max(leader, run.counts[row]!);
+      if (run.contending[row]) leader = Math.max(leader, low(row));
     for (let row = 0; row < rows; row++)
-      if (run.contending[row] && run.counts[row]! + remaining < leader) run.contending[row] = false;
+      if (run.contending[row] && high(row) < leader) run.contending[row] = false;
   } else {
     let floor = 0;
     const groups = new Map<string, number[]>();
     for (let row = 0; row < rows; row++) {
       if (!run.contending[row]) continue;
       const id = run.item.candidates[row]!.id;
-      floor = Math.max(floor, run.counts[row]! * Math.sqrt(run.duplicates.get(id)!));
+      floor = Math.max(floor, low(row) * Math.sqrt(run.duplicates.get(id)!));
       const group = groups.get(run.patterns[row]!);
       if (group === undefined) groups.set(run.patterns[row]!, [row]);
       else group.push(row);
     }
     for (const group of groups.values()) {
-      const ceiling = (run.counts[group[0]!]! + remaining) * Math.sqrt(group.length);
-      if (ceiling < floor) for (const row of group) run.contending[row] = false;
+      if (high(group[0]!) * Math.sqrt(group.length) < floor)
+        for (const row of group) run.contending[row] = false;
     }
   }
   const programs = new Set<string>();
@@ -310,71 +311,12 @@ function safeSteps(run: ProblemRun, method: string): number {
   return Math.max(1, steps);
 }
 
-/** Test counts after which the `confident` rule looks: 2, 3, 4, 6, 9, 14, ... */
+/** Test counts at which the `confident` rule next looks (2, 3, 4, 6, 9, 14, ...), so rounds stay few. */
 function nextCheckpoint(tests: number): number {
   let checkpoint = 2;
   while (checkpoint <= tests)
     checkpoint = checkpoint < 4 ? checkpoint + 1 : Math.ceil(checkpoint * 1.5);
   return checkpoint;
-}
-
-const whatIfs = 40;
-
-/**
- * True when the method picks the same programs in at least `confidence` of what-ifs. A what-if
- * appends the remaining tests to those run so far, each drawn as in a Chinese restaurant process:
- * a copy of a test already run (probability t / (t + 1) after t tests), else a new test that each
- * program still in passes with its smoothed pass rate so far, (passes + 1) / (t + 2). Few tests
- * run means many new ones, so a pick settles only once enough tests back it.
- */
-function pickIsSettled(
-  run: ProblemRun,
-  method: TestBasedReward,
-  confidence: number,
-  random: Random,
-): boolean {
-  const ran = run.order.slice(0, run.next);
-  const t = ran.length;
-  const remaining = run.item.tests.length - t;
-  const { candidates } = run.item;
-  const rows = Array.from({ length: candidates.length }, (_, row) => row);
-  const observed = run.matrix.select(rows, ran);
-  fillUnknown(observed);
-  const rates = new Map<string, number>();
-  for (const row of rows)
-    if (run.contending[row]) rates.set(candidates[row]!.id, (run.counts[row]! + 1) / (t + 2));
-  const picks = (matrix: PassMatrix) => {
-    const ranking = method.rank({ problem: run.item.problem, candidates, passMatrix: matrix });
-    const top = ranking.groups[0] ?? rows;
-    return [...new Set(top.map((row) => candidates[row]!.id))].sort().join("\u0000");
-  };
-  const now = picks(observed);
-  const testIds = [
-    ...observed.testIds,
-    ...Array.from({ length: remaining }, (_, i) => `what-if ${i}`),
-  ];
-  let agree = 0;
-  for (let trial = 0; trial < whatIfs; trial++) {
-    const matrix = new PassMatrix(run.item.problem.id, observed.candidateIds, testIds);
-    for (const row of rows)
-      for (let column = 0; column < t; column++)
-        matrix.set(row, column, observed.get(row, column)!);
-    for (let extra = 0; extra < remaining; extra++) {
-      const column = t + extra;
-      if (random.next() < t / (t + 1)) {
-        const copy = random.int(t);
-        for (const row of rows) matrix.set(row, column, observed.get(row, copy)!);
-        continue;
-      }
-      const passes = new Map<string, boolean>();
-      for (const [id, rate] of rates) passes.set(id, random.next() < rate);
-      for (const row of rows)
-        matrix.set(row, column, passes.get(candidates[row]!.id) === true ? "pass" : "fail");
-    }
-    if (picks(matrix) === now) agree += 1;
-    if (trial + 1 - agree > (1 - confidence) * whatIfs) return false;
-  }
-  return agree >= confidence * whatIfs;
 }
 
 /** Tests a candidate never ran count as failed: by the rules above, that never changes the pick. */

@@ -95,9 +95,9 @@ export function foldGreedyPlan(inputs: FoldGreedyInputs): FoldGreedyPlan {
 /**
  * Cross-validated greedy allocation of the budget equal allocation spends (`equal`, one count
  * per problem). Each fold keeps the equal counts' share of the budget, and spends it greedily on
- * its problems only where greedy allocation clearly beat equal allocation on the fold's training
- * problems (by more than a standard error): simulated with their gains learnt without the fold,
- * scored by their measured curves.
+ * its problems only where this very procedure clearly beat equal allocation on the fold's training
+ * problems (by more than a standard error): greedy within each of their folds, with gains learnt
+ * without the fold being decided, scored by the problems' measured curves.
  * Elsewhere the fold keeps the equal counts, so a budget where greedy does not pay falls back to
  * equal allocation.
  */
@@ -111,17 +111,26 @@ export function allocateFoldGreedy(
     const budget = (indices: readonly number[]) =>
       indices.reduce((sum, index) => sum + equal[index]!, 0);
     const initial = plan.initial;
-    const trial = allocateGreedy(
-      gains,
-      budget(train),
-      random.fork(`check/${fold}`),
-      initial === undefined ? undefined : train.map((index) => initial[index]!),
-    );
+    // Simulate the procedure itself on the training problems: greedy within each of their folds,
+    // on that fold's share of the budget, with gains learnt without the fold being decided.
+    const trial = new Map<number, number>();
+    for (const other of new Set(train.map((index) => plan.folds[index]!))) {
+      const positions = train.flatMap((index, position) =>
+        plan.folds[index] === other ? [position] : [],
+      );
+      const members = positions.map((position) => train[position]!);
+      const allocation = allocateGreedy(
+        positions.map((position) => gains[position]!),
+        budget(members),
+        random.fork(`check/${fold}/${other}`),
+        initial === undefined ? undefined : members.map((index) => initial[index]!),
+      );
+      members.forEach((index, position) => trial.set(index, allocation[position]!));
+    }
     // Greedy must win clearly: its mean gain over equal allocation on the training problems must
     // exceed one standard error.
     const differences = train.map(
-      (index, position) =>
-        plan.curves[index]![trial[position]!]! - plan.curves[index]![equal[index]!]!,
+      (index) => plan.curves[index]![trial.get(index)!]! - plan.curves[index]![equal[index]!]!,
     );
     const mean = differences.reduce((sum, value) => sum + value, 0) / differences.length;
     const variance =

@@ -9,7 +9,7 @@ export type StudyStrategy = (typeof studyStrategies)[number];
 /** What online early stopping spent and reached, for one method and rule. */
 export interface EarlyStoppingSummary {
   method: string;
-  /** `exact` (the pick provably final) or `confident` (final in 95 % of what-ifs). */
+  /** `exact` (the pick provably the full budget's) or `confident` (Hoeffding bounds). */
   rule: "exact" | "confident";
   /** Unique (candidate program, test) executions at the full budget. */
   full_executions: number;

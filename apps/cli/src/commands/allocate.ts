@@ -91,18 +91,23 @@ export function registerAllocateCommand(program: Command, context: CommandContex
       },
       0.1,
     )
-    .option("--round-size <n>", "tests per problem per early-stopping round", positiveInteger, 1)
+    .option(
+      "--round-size <n>",
+      "fewest tests per problem per early-stopping round",
+      positiveInteger,
+      1,
+    )
     .addOption(
       new Option(
         "--early-stopping <rule>",
-        "exact: stop once no remaining test can change the pick; confident: also once the pick holds in --confidence of what-ifs",
+        "exact: drop a candidate once no remaining test can get it picked (the pick is the full budget's); confident: once it falls short at --confidence by its pass rate so far (faster; the pick may differ)",
       )
         .choices(["exact", "confident"])
         .default("exact"),
     )
     .option(
       "--confidence <p>",
-      "the confident early-stopping rule's agreement threshold",
+      "the confident early-stopping rule's confidence",
       (value: string) => {
         const parsed = Number(value);
         if (!(parsed > 0 && parsed < 1))
