@@ -125,7 +125,9 @@ export function allocateFoldGreedy(
         random.fork(`check/${fold}/${other}`),
         initial === undefined ? undefined : members.map((index) => initial[index]!),
       );
-      members.forEach((index, position) => trial.set(index, allocation[position]!));
+      members.forEach((index, position) => {
+        trial.set(index, allocation[position]!);
+      });
     }
     // Greedy must win clearly: its mean gain over equal allocation on the training problems must
     // exceed one standard error.
