@@ -15,4 +15,6 @@ else
 fi
 log "building"
 pnpm turbo run build --output-logs=errors-only >&2
+# .tools exists only where Node had to be installed; the stamp needs it either way.
+mkdir -p "$CODERM_TOOLS"
 git -C "$CODERM_ROOT" rev-parse HEAD >"$CODERM_TOOLS/.setup-stamp" 2>/dev/null || date >"$CODERM_TOOLS/.setup-stamp"
