@@ -1,4 +1,5 @@
 import {
+  AsyncQueue,
   type Candidate,
   CodermError,
   contentId,
@@ -296,25 +297,62 @@ export function testsOf(generation: ProblemGeneration): UnitTest[] {
   }));
 }
 
+/** One problem's completions, once all are in or once its job failed. */
+export interface ProblemCompletions {
+  problemId: string;
+  completions: Completion[];
+  /** Why the job failed, when it did; `completions` then holds what arrived before. */
+  failure?: string;
+}
+
 /**
- * Collects a generator's completions by problem and yields each problem's completions once all
- * `n` of them are in, in the order problems complete.
+ * Runs a generator over one job per problem and yields each problem's completions once all `n`
+ * are in, in the order problems complete. A job the server rejects (a 4xx other than 429, such as
+ * a prompt longer than the model's context) is yielded with its reason, and the other jobs go on.
+ * When nothing at all is served, the first rejection is thrown: the settings (model, URL) are then
+ * what is wrong. Other failures (the server unreachable, 429 or 5xx after the retries) end the
+ * run.
  */
-export async function* completedProblems(
-  completions: AsyncIterable<Completion>,
+export async function* generateByProblem(
+  generator: TextGenerator,
+  jobs: readonly GenerationJob[],
   n: number,
-): AsyncGenerator<{ problemId: string; completions: Completion[] }> {
+  onCompletion: (completion: Completion) => void = () => {},
+): AsyncGenerator<ProblemCompletions> {
+  const events = new AsyncQueue<Completion | { jobId: string; failure: CodermError }>();
+  let firstRejection: CodermError | undefined;
+  (async () => {
+    const stream = generator.generate(jobs, {
+      onJobError: (job, error) => {
+        if (!CodermError.isInstance(error) || error.code !== "rejected") return false;
+        firstRejection ??= error;
+        events.push({ jobId: job.id, failure: error });
+        return true;
+      },
+    });
+    for await (const completion of stream) events.push(completion);
+    events.end();
+  })().catch((error: unknown) => events.end(error));
+  let served = 0;
   const pending = new Map<string, Completion[]>();
-  for await (const completion of completions) {
-    const list = pending.get(completion.jobId) ?? [];
-    list.push(completion);
-    if (list.length < n) {
-      pending.set(completion.jobId, list);
+  for await (const event of events) {
+    const list = pending.get(event.jobId) ?? [];
+    if ("failure" in event) {
+      pending.delete(event.jobId);
+      yield { problemId: event.jobId, completions: list, failure: event.failure.message };
       continue;
     }
-    pending.delete(completion.jobId);
-    yield { problemId: completion.jobId, completions: list };
+    served += 1;
+    onCompletion(event);
+    list.push(event);
+    if (list.length < n) {
+      pending.set(event.jobId, list);
+      continue;
+    }
+    pending.delete(event.jobId);
+    yield { problemId: event.jobId, completions: list };
   }
+  if (served === 0 && firstRejection !== undefined) throw firstRejection;
 }
 
 /** A generator's spending, as commands report it. */

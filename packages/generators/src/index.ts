@@ -23,6 +23,7 @@ export { createHttpFetch, type HttpFetchOptions } from "./http-fetch.js";
 export {
   type Completion,
   createOpenAIGenerator,
+  type GenerateOptions,
   type GenerationJob,
   type GenerationUsage,
   type OpenAIGeneratorSettings,

@@ -79,6 +79,28 @@ describe("OpenAI generator", () => {
     expect(seen.sort()).toEqual(["a", "b", "c", "d"]);
   });
 
+  it("drops a failed job when told to, and ends the stream when not", async () => {
+    const { baseURL } = await serve({
+      respond: (request) =>
+        request.messages?.at(-1)?.content === "bad" ? { status: 400, message: "too long" } : "ok",
+    });
+    const generator = createOpenAIGenerator({ model: "policy", baseURL, cache: false });
+    const dropped: string[] = [];
+    const out = await collect(
+      generator.generate([chat("a", 1), chat("bad", 1), chat("c", 1)], {
+        onJobError: (job, error) => {
+          dropped.push(`${job.id}: ${(error as Error).message}`);
+          return true;
+        },
+      }),
+    );
+    expect(out.map((completion) => completion.jobId)).toEqual(["a", "c"]);
+    expect(dropped).toEqual([expect.stringMatching(/^bad: .*400.*too long/)]);
+    await expect(
+      collect(generator.generate([chat("bad", 1)], { onJobError: () => false })),
+    ).rejects.toThrow(/400/);
+  });
+
   it("uses plain completions for prompts, with the sampling parameters", async () => {
     const { server, baseURL } = await serve();
     const generator = createOpenAIGenerator({

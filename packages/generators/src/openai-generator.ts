@@ -53,11 +53,22 @@ export interface GenerationUsage {
   cached: number;
 }
 
+/** Options of {@link TextGenerator.generate}. */
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  /**
+   * Called when a job fails for good (its retries spent). Return true to drop the job and go on
+   * with the others (its samples so far stay emitted); by default, or returning false, the stream
+   * ends with the error.
+   */
+  onJobError?: (job: GenerationJob, error: unknown) => boolean;
+}
+
 /** Generates completions for jobs; results stream as responses arrive. */
 export interface TextGenerator {
   generate(
     jobs: Iterable<GenerationJob> | AsyncIterable<GenerationJob>,
-    options?: { signal?: AbortSignal },
+    options?: GenerateOptions,
   ): AsyncIterable<Completion>;
   readonly usage: GenerationUsage;
   close(): Promise<void>;
@@ -267,9 +278,11 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
                 break;
               }
               active += 1;
-              run(next.value, emit, options.signal)
+              const job = next.value;
+              run(job, emit, options.signal)
                 .catch((error: unknown) => {
-                  failure ??= error;
+                  if (options.signal?.aborted || !options.onJobError?.(job, error))
+                    failure ??= error;
                 })
                 .finally(() => {
                   active -= 1;

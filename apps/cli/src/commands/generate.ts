@@ -5,10 +5,10 @@ import type { CommandContext } from "../context.js";
 import {
   addSamplingOptions,
   addTestCodeOption,
-  completedProblems,
   createGenerator,
   extractProblem,
   type GenerationKind,
+  generateByProblem,
   generationJobs,
   resolveTemplate,
   type SamplingFlags,
@@ -115,16 +115,17 @@ async function runGenerate(
     stream: output.stderr,
   });
   const counts = { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 };
-  const completions = (async function* () {
-    for await (const completion of generator.generate(jobs)) {
+  const failed: { task_id: string; reason: string }[] = [];
+  try {
+    for await (const done of generateByProblem(generator, jobs, flags.n, (completion) => {
       progress.advance();
       counts.completions += 1;
       if (completion.cached) counts.cached += 1;
-      yield completion;
-    }
-  })();
-  try {
-    for await (const done of completedProblems(completions, flags.n)) {
+    })) {
+      if (done.failure !== undefined) {
+        failed.push({ task_id: done.problemId, reason: done.failure });
+        output.stderr.write(`coderm: skipped: ${done.problemId}: ${done.failure}\n`);
+      }
       const generation = await extractProblem(
         kind,
         template,
@@ -153,6 +154,7 @@ async function runGenerate(
     written: counts.written,
     unparsed: counts.unparsed,
     raw_extractions: counts.rawExtractions,
+    failed,
     usage: usageReport(generator),
     out: flags.out,
     wall_s: Math.round((performance.now() - started) / 10) / 100,

@@ -190,6 +190,54 @@ describe("coderm run", () => {
     }
   }, 60_000);
 
+  it("goes on past a problem the server rejects, naming it, and scores the rest", async () => {
+    const picky = createOpenAITestServer({
+      models: ["policy", "tester"],
+      respond: (request) =>
+        request.model === "policy" && problemOf(request).id === "HumanEval/2"
+          ? { status: 400, message: "This model's maximum context length is 4096 tokens" }
+          : script(request),
+    });
+    const { baseURL: pickyURL } = await picky.start();
+    try {
+      const { code, stdout } = await run([
+        "run",
+        "--benchmark",
+        "humaneval",
+        "--limit",
+        "4",
+        "--base-url",
+        pickyURL,
+        "--model",
+        "policy",
+        "--test-model",
+        "tester",
+        "--n",
+        "2",
+        "--n-tests",
+        "2",
+        "--no-cache",
+        "--workers",
+        "2",
+        "--json",
+      ]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.generation.solutions.failed).toBe(1);
+      expect(report.errors.items).toContainEqual({
+        item: "HumanEval/2",
+        message: expect.stringContaining("solutions generation failed:"),
+      });
+      expect(
+        report.errors.items.find((item: { item: string }) => item.item === "HumanEval/2").message,
+      ).toContain("maximum context length");
+      // The rejected problem has no candidates; the other three are scored.
+      expect(report.inputs.candidates).toBe(3 * 2);
+    } finally {
+      await picky.close();
+    }
+  }, 60_000);
+
   it("names the server it cannot reach", async () => {
     const down = createOpenAITestServer({ models: ["policy"] });
     const { baseURL: downURL } = await down.start();

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { loadProblems } from "@coderm/benchmarks";
 import { AsyncQueue, createJsonlWriter, type JsonlWriter, type Problem } from "@coderm/core";
-import type { Completion, PromptTemplate, TextGenerator } from "@coderm/generators";
+import type { PromptTemplate, TextGenerator } from "@coderm/generators";
 import { type ProblemSamples, rerank } from "@coderm/reward-tests";
 import { type Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
@@ -11,10 +11,10 @@ import {
   addSamplingOptions,
   addTestCodeOption,
   candidatesOf,
-  completedProblems,
   createGenerator,
   extractProblem,
   type GenerationKind,
+  generateByProblem,
   generationJobs,
   type ProblemGeneration,
   resolveTemplate,
@@ -74,6 +74,8 @@ interface GenerationSummary {
   unparsed: number;
   /** Outputs with no code block, whose raw text was taken as the code. */
   raw_extractions: number;
+  /** Problems whose generation the server rejected (each also an item under `errors`). */
+  failed: number;
   usage: ReturnType<typeof usageReport>;
 }
 
@@ -174,8 +176,8 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
     verdicts: 0,
     verdictsKnown: 0,
     arrived: 0,
-    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 },
-    tests: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 },
+    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0, failed: 0 },
+    tests: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0, failed: 0 },
   };
   const tally = verdictTally();
   const updateTotal = () => {
@@ -202,22 +204,26 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
 
   /** Drains one generator, extracting each problem's records once all its samples are in. */
   const consume = async (kind: GenerationKind) => {
-    const generated = (async function* (): AsyncGenerator<Completion> {
-      const jobs = generationJobs(
-        problems,
-        templates[kind],
-        samplesPerProblem[kind],
-        flags.testCode,
-      );
-      for await (const completion of generators[kind].generate(jobs)) {
+    const jobs = generationJobs(problems, templates[kind], samplesPerProblem[kind], flags.testCode);
+    const completed = generateByProblem(
+      generators[kind],
+      jobs,
+      samplesPerProblem[kind],
+      (completion) => {
         counts.completions += 1;
         counts[kind].completions += 1;
         if (completion.cached) counts[kind].cached += 1;
         progress.advance();
-        yield completion;
+      },
+    );
+    for await (const done of completed) {
+      if (done.failure !== undefined) {
+        counts[kind].failed += 1;
+        errors.push({
+          item: done.problemId,
+          message: `${kind} generation failed: ${done.failure}`,
+        });
       }
-    })();
-    for await (const done of completedProblems(generated, samplesPerProblem[kind])) {
       const problem = byId.get(done.problemId)!;
       const generation = await extractProblem(kind, templates[kind], problem, done.completions);
       counts[kind].written += generation.solutions.length + generation.tests.length;
@@ -332,6 +338,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       written: counts[kind].written,
       unparsed: counts[kind].unparsed,
       raw_extractions: counts[kind].rawExtractions,
+      failed: counts[kind].failed,
       usage: usageReport(generators[kind]),
     };
   }
