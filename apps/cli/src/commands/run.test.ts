@@ -42,6 +42,27 @@ const script = (request: ScriptRequest): string => {
 
 const server = createOpenAITestServer({ models: ["policy", "tester"], respond: script });
 
+/** `coderm run` on HumanEval against a server: `n` solutions and `nTests` test outputs a problem. */
+const runArgs = (baseURL: string, n: number, nTests: number, ...extra: string[]) => [
+  "run",
+  "--benchmark",
+  "humaneval",
+  "--base-url",
+  baseURL,
+  "--model",
+  "policy",
+  "--test-model",
+  "tester",
+  "--n",
+  String(n),
+  "--n-tests",
+  String(nTests),
+  "--workers",
+  "2",
+  "--json",
+  ...extra,
+];
+
 beforeAll(async () => {
   problems = await loadProblems("humaneval");
   dir = await useTemporaryCache("coderm-run-");
@@ -52,26 +73,7 @@ afterAll(() => server.close());
 describe("coderm run", () => {
   it("generates, executes, reranks and scores all of HumanEval, writing files rerank reads", async () => {
     const out = join(dir, "full");
-    const args = [
-      "run",
-      "--benchmark",
-      "humaneval",
-      "--base-url",
-      baseURL,
-      "--model",
-      "policy",
-      "--test-model",
-      "tester",
-      "--n",
-      "4",
-      "--n-tests",
-      "3",
-      "--methods",
-      "codet,coderm-vote,random",
-      "--workers",
-      "2",
-      "--json",
-    ];
+    const args = runArgs(baseURL, 4, 3, "--methods", "codet,coderm-vote,random");
     const { code, stdout } = await run([...args, "--out", out]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -159,27 +161,7 @@ describe("coderm run", () => {
     });
     const { baseURL: slowURL } = await slow.start();
     try {
-      const { code, stdout } = await run([
-        "run",
-        "--benchmark",
-        "humaneval",
-        "--limit",
-        "10",
-        "--base-url",
-        slowURL,
-        "--model",
-        "policy",
-        "--test-model",
-        "tester",
-        "--n",
-        "2",
-        "--n-tests",
-        "2",
-        "--no-cache",
-        "--workers",
-        "2",
-        "--json",
-      ]);
+      const { code, stdout } = await run(runArgs(slowURL, 2, 2, "--limit", "10", "--no-cache"));
       expect(code).toBe(0);
       const report = JSON.parse(stdout);
       expect(report.inputs.problems).toBe(10);
@@ -200,27 +182,7 @@ describe("coderm run", () => {
     });
     const { baseURL: pickyURL } = await picky.start();
     try {
-      const { code, stdout } = await run([
-        "run",
-        "--benchmark",
-        "humaneval",
-        "--limit",
-        "4",
-        "--base-url",
-        pickyURL,
-        "--model",
-        "policy",
-        "--test-model",
-        "tester",
-        "--n",
-        "2",
-        "--n-tests",
-        "2",
-        "--no-cache",
-        "--workers",
-        "2",
-        "--json",
-      ]);
+      const { code, stdout } = await run(runArgs(pickyURL, 2, 2, "--limit", "4", "--no-cache"));
       expect(code).toBe(0);
       const report = JSON.parse(stdout);
       expect(report.generation.solutions.failed).toBe(1);
