@@ -156,8 +156,6 @@ export interface UnparsedRecord {
 /** What one problem's completions became. */
 export interface ProblemGeneration {
   problem: Problem;
-  /** The problem's completions, by sample index. */
-  completions: Completion[];
   solutions: SolutionRecord[];
   tests: TestRecord[];
   unparsed: UnparsedRecord[];
@@ -179,7 +177,6 @@ export async function extractProblem(
   const completions = [...unsorted].sort((a, b) => a.index - b.index);
   const result: ProblemGeneration = {
     problem,
-    completions,
     solutions: [],
     tests: [],
     unparsed: [],

@@ -4,6 +4,15 @@ import { allocateGreedy } from "./allocate.js";
 import type { DifficultyEstimator } from "./difficulty.js";
 import { type AccuracyCurve, fitGainModel } from "./gain-model.js";
 
+/** Problems dealt to `folds` folds in a random order (sizes differ by at most one). */
+export function assignFolds(count: number, folds: number, random: Random): number[] {
+  const assignment = new Array<number>(count).fill(0);
+  random.shuffle(Array.from({ length: count }, (_, index) => index)).forEach((index, position) => {
+    assignment[index] = position % folds;
+  });
+  return assignment;
+}
+
 /**
  * Each problem's expected gain with k = 0 .. its test count: a gain model fitted on the other
  * folds' problems (their gold difficulty and measured curve), read at the problem's estimated

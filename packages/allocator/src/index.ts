@@ -19,6 +19,7 @@ export {
 } from "./early-stopping.js";
 export {
   allocateFoldGreedy,
+  assignFolds,
   type FoldGreedyInputs,
   type FoldGreedyPlan,
   foldGreedyPlan,
@@ -37,7 +38,6 @@ export {
   type AllocationStudy,
   type AllocationStudyOptions,
   allocationStudy,
-  assignFolds,
   defaultStudyBudgets,
 } from "./study.js";
 export { renderStudyMarkdown, renderStudySvg } from "./study-report.js";

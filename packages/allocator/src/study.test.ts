@@ -5,7 +5,8 @@ import {
   type ProblemMatrix,
 } from "@coderm/reward-tests";
 import { describe, expect, it } from "vitest";
-import { type AllocationStudyOptions, allocationStudy, assignFolds } from "./study.js";
+import { assignFolds } from "./fold-greedy.js";
+import { type AllocationStudyOptions, allocationStudy } from "./study.js";
 import { studyStrategies } from "./study-result.js";
 import { createTestBudget } from "./test-budget.js";
 

@@ -1,10 +1,4 @@
-import {
-  bootstrapInterval,
-  CodermError,
-  createRandom,
-  type Interval,
-  type Random,
-} from "@coderm/core";
+import { bootstrapInterval, CodermError, createRandom, type Interval } from "@coderm/core";
 import type { ProblemMatrix, TestBasedReward } from "@coderm/reward-tests";
 import { allocateEqual } from "./allocate.js";
 import {
@@ -12,7 +6,7 @@ import {
   createPredictedDifficulty,
   type DifficultyEstimator,
 } from "./difficulty.js";
-import { allocateFoldGreedy, foldGreedyPlan } from "./fold-greedy.js";
+import { allocateFoldGreedy, assignFolds, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, pickAccuracy, testOrder } from "./pick-accuracy.js";
 import { type StudyStrategy, studyStrategies } from "./study-result.js";
@@ -176,13 +170,4 @@ export function allocationStudy(
     curves: result,
     predictedDifficultyMae: errorSum / seeds,
   };
-}
-
-/** Problems dealt to `folds` folds in a random order (sizes differ by at most one). */
-export function assignFolds(count: number, folds: number, random: Random): number[] {
-  const assignment = new Array<number>(count).fill(0);
-  random.shuffle(Array.from({ length: count }, (_, index) => index)).forEach((index, position) => {
-    assignment[index] = position % folds;
-  });
-  return assignment;
 }

@@ -2,10 +2,9 @@ import { CodermError, createRandom } from "@coderm/core";
 import type { ProblemMatrix, RerankOptions, TestBasedReward } from "@coderm/reward-tests";
 import { allocateEqual } from "./allocate.js";
 import { createOracleDifficulty, createPredictedDifficulty } from "./difficulty.js";
-import { allocateFoldGreedy, foldGreedyPlan } from "./fold-greedy.js";
+import { allocateFoldGreedy, assignFolds, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, testOrder } from "./pick-accuracy.js";
-import { assignFolds } from "./study.js";
 
 /** How `coderm rerank --test-budget` spends a budget: evenly, greedy on predicted or gold difficulty. */
 export const testBudgetAllocations = ["equal", "greedy", "oracle"] as const;

@@ -35,17 +35,11 @@ afterAll(() => server.close());
 describe("coderm generate", () => {
   it("writes the solutions rerank reads, and a rerun makes no request", async () => {
     const out = join(dir, "solutions.jsonl");
-    const args = ["generate", "solutions", "--benchmark", "humaneval", "--limit", "2", "--n", "3"];
-    const first = await run([
-      ...args,
-      "--base-url",
-      baseURL,
-      "--model",
-      "policy",
-      "--out",
-      out,
-      "--json",
-    ]);
+    const args = [
+      ...["generate", "solutions", "--benchmark", "humaneval", "--limit", "2", "--n", "3"],
+      ...["--base-url", baseURL, "--model", "policy", "--out", out, "--json"],
+    ];
+    const first = await run(args);
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
     expect(report).toMatchObject({
@@ -62,16 +56,7 @@ describe("coderm generate", () => {
     expect(report.raw_extractions).toBe(2);
     expect(written.map((line) => line.solution).join("")).toContain("return 2");
     const requests = server.requests.length;
-    const second = await run([
-      ...args,
-      "--base-url",
-      baseURL,
-      "--model",
-      "policy",
-      "--out",
-      out,
-      "--json",
-    ]);
+    const second = await run(args);
     expect(JSON.parse(second.stdout)).toMatchObject({ from_cache: 6, usage: { requests: 0 } });
     expect(server.requests.length).toBe(requests);
   });

@@ -1,18 +1,16 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadProblems } from "@coderm/benchmarks";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCaptured as run } from "../test-output.js";
+import { runCaptured as run, useTemporaryCache } from "../test-output.js";
 
 requireDataDir();
 
 const jsonl = (lines: unknown[]) => lines.map((line) => JSON.stringify(line)).join("\n");
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "coderm-rerank-"));
-  process.env.CODERM_CACHE_DIR = join(dir, "cache");
+  dir = await useTemporaryCache("coderm-rerank-");
 });
 
 describe("coderm rerank", () => {
