@@ -103,13 +103,15 @@ describe("allocateGreedy", () => {
       [0, 0.1, 0.2],
     ];
     // Problem 1 keeps its 2 first-round tests although problem 0 gains more; 1 test is left.
-    expect(allocateGreedy(gains, 3, createRandom(0), [0, 2])).toEqual([1, 2]);
-    expect(allocateGreedy(gains, 2, createRandom(0), [0, 2])).toEqual([0, 2]);
+    expect(allocateGreedy(gains, 3, createRandom(0), { initial: [0, 2] })).toEqual([1, 2]);
+    expect(allocateGreedy(gains, 2, createRandom(0), { initial: [0, 2] })).toEqual([0, 2]);
   });
 
   it("throws when the initial tests exceed the budget", () => {
     const gains = [linear(0.1, 3), linear(0.1, 3)];
-    expect(() => allocateGreedy(gains, 3, createRandom(0), [2, 2])).toThrow(CodermError);
+    expect(() => allocateGreedy(gains, 3, createRandom(0), { initial: [2, 2] })).toThrow(
+      CodermError,
+    );
   });
 
   it("rejects a bad budget", () => {
@@ -136,5 +138,38 @@ describe("allocateGreedy", () => {
     ];
     expect(allocateGreedy(gains, 2, createRandom(0))).toEqual([0, 2]);
     expect(allocateGreedy(gains, 3, createRandom(0))).toEqual([1, 2]);
+  });
+
+  describe("anchored on equal counts", () => {
+    const anchor = [2, 2, 2];
+
+    it("keeps the anchor where gains differ by less than the margin", () => {
+      // Problem 2 gains 0.0005 a test more than the others: below the 0.002 default margin.
+      const gains = [linear(0.01, 4), linear(0.01, 4), linear(0.0105, 4)];
+      expect(allocateGreedy(gains, 6, createRandom(0), { anchor })).toEqual(anchor);
+      // Without the anchor, the slightly larger gain takes every test it can.
+      expect(allocateGreedy(gains, 6, createRandom(0))).toEqual([1, 1, 4]);
+    });
+
+    it("moves tests away from the anchor where a gain clears the margin", () => {
+      const gains = [linear(0.01, 4), linear(0.01, 4), linear(0.02, 4)];
+      const counts = allocateGreedy(gains, 6, createRandom(0), { anchor });
+      expect(counts[2]).toBe(4);
+      expect(sum(counts)).toBe(6);
+      // A margin larger than the difference keeps the anchor.
+      expect(allocateGreedy(gains, 6, createRandom(0), { anchor, margin: 0.02 })).toEqual(anchor);
+    });
+
+    it("takes tests first from problems that gain nothing", () => {
+      const gains = [linear(0, 4), linear(0.01, 4), linear(0.05, 4)];
+      expect(allocateGreedy(gains, 6, createRandom(0), { anchor })).toEqual([0, 2, 4]);
+    });
+
+    it("keeps first-round tests and the total with an anchor", () => {
+      const gains = [linear(0.01, 4), linear(0.01, 4), linear(0.01, 4)];
+      expect(allocateGreedy(gains, 6, createRandom(0), { anchor, initial: [3, 0, 0] })).toEqual([
+        3, 2, 1,
+      ]);
+    });
   });
 });

@@ -13,16 +13,17 @@ const goldEstimator = (gold: readonly number[]): DifficultyEstimator => ({
     problems.map((problem) => gold[(problem as unknown as { index: number }).index]!),
 });
 const curve = (...values: number[]) => Float64Array.from(values);
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
-function plan(curves: Float64Array[], gold: number[], folds: number[]) {
+function plan(curves: Float64Array[], gold: number[], folds: number[], probes?: number[][]) {
   return foldGreedyPlan({
     problems: stand(curves.length),
     curves,
     gold,
     folds,
-    probes: curves.map(() => []),
+    probes: probes ?? curves.map(() => []),
     estimator: goldEstimator(gold),
-    firstRound: false,
+    firstRound: probes !== undefined,
   });
 }
 
@@ -37,27 +38,26 @@ describe("gainVectors", () => {
 });
 
 describe("allocateFoldGreedy", () => {
-  // Twelve problems, three folds (the check needs two folds besides its own): the "steep" ones gain with every test, the hopeless ones (no correct
-  // candidate, difficulty 0) never do.
+  // Twelve problems in three folds: the "steep" ones gain with every test, the hopeless ones (no
+  // correct candidate, difficulty 0) never do.
   const steep = curve(0.2, 0.4, 0.6, 0.8, 1);
   const hopeless = curve(0, 0, 0, 0, 0);
   const curves = Array.from({ length: 12 }, (_, index) => (index % 2 === 0 ? steep : hopeless));
   const gold = curves.map((item) => (item === steep ? 0.2 : 0));
   const folds = curves.map((_, index) => Math.floor(index / 4));
 
-  it("moves the budget to where it pays when greedy clearly beats equal on other folds", () => {
+  it("moves each fold's share of the budget to where it pays", () => {
     const equal = curves.map(() => 2);
     const counts = allocateFoldGreedy(plan(curves, gold, folds), equal, createRandom(0));
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(24);
+    expect(sum(counts)).toBe(24);
     // Each fold keeps its share of the budget, 8 tests, all on its two steep problems.
-    for (const fold of [0, 1, 2])
-      expect(counts.slice(4 * fold, 4 * fold + 4).reduce((a, b) => a + b, 0)).toBe(8);
+    for (const fold of [0, 1, 2]) expect(sum(counts.slice(4 * fold, 4 * fold + 4))).toBe(8);
     for (const [index, count] of counts.entries())
       if (curves[index] === hopeless) expect(count).toBe(0);
   });
 
-  it("keeps the equal counts where greedy does not pay", () => {
-    const same = curves.map(() => curve(0.2, 0.4, 0.6, 0.8, 1));
+  it("keeps the equal counts where the gain model cannot tell problems apart", () => {
+    const same = curves.map(() => steep);
     const equal = [2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2, 2];
     const counts = allocateFoldGreedy(
       plan(
@@ -69,6 +69,15 @@ describe("allocateFoldGreedy", () => {
       createRandom(0),
     );
     expect(counts).toEqual(equal);
+  });
+
+  it("keeps first-round tests, which count toward the budget", () => {
+    // The hopeless problems already ran one test each; the rest of each fold's 8 goes to its
+    // steep problems.
+    const equal = curves.map(() => 2);
+    const probes = curves.map((item) => (item === hopeless ? [0] : []));
+    const counts = allocateFoldGreedy(plan(curves, gold, folds, probes), equal, createRandom(0));
+    expect(counts).toEqual(curves.map((item) => (item === hopeless ? 1 : 3)));
   });
 
   it("is deterministic under a seed", () => {

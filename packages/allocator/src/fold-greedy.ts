@@ -44,11 +44,8 @@ export function gainVectors(
 /** What {@link foldGreedyPlan} prepares once per repeat, for any budget. */
 export interface FoldGreedyPlan {
   folds: readonly number[];
-  curves: readonly AccuracyCurve[];
   /** Every problem's out-of-fold gains. */
   gains: Float64Array[];
-  /** For each fold: its training problems and their gains learnt without the fold (nested). */
-  checks: Map<number, { train: number[]; gains: Float64Array[] }>;
   /** First-round tests each problem has already run (kept, and part of the budget). */
   initial?: readonly number[];
 }
@@ -70,90 +67,47 @@ export interface FoldGreedyInputs {
 }
 
 /**
- * Prepares cross-validated greedy allocation: every problem's out-of-fold gains and, for each
- * fold, gains of its training problems learnt without that fold (difficulty estimates and gain
- * models both), so the fold's choice between greedy and equal allocation never sees the fold.
- * The nested models need at least three folds; with fewer, nothing is learnt and allocation stays
- * equal.
+ * Prepares cross-validated greedy allocation: each problem's difficulty estimate and its gains
+ * from a gain model fitted on the other folds, so no problem's allocation sees its own curve or
+ * label.
  */
 export function foldGreedyPlan(inputs: FoldGreedyInputs): FoldGreedyPlan {
   const { problems, curves, gold, folds, probes, estimator } = inputs;
   const estimates = estimator.estimate(problems, { folds, probes });
-  const checks = new Map<number, { train: number[]; gains: Float64Array[] }>();
-  for (const fold of new Set(folds)) {
-    const train = problems.flatMap((_, index) => (folds[index] === fold ? [] : [index]));
-    const pick = <T>(items: readonly T[]) => train.map((index) => items[index]!);
-    const nested = estimator.estimate(pick(problems), {
-      folds: pick(folds),
-      probes: pick(probes),
-    });
-    checks.set(fold, {
-      train,
-      gains: gainVectors(pick(curves), pick(gold), pick(folds), nested, inputs.bandwidth),
-    });
-  }
   return {
     folds,
-    curves,
     gains: gainVectors(curves, gold, folds, estimates, inputs.bandwidth),
-    checks,
     ...(inputs.firstRound ? { initial: probes.map((probe) => probe.length) } : {}),
   };
 }
 
 /**
  * Cross-validated greedy allocation of the budget equal allocation spends (`equal`, one count
- * per problem). Each fold keeps the equal counts' share of the budget, and spends it greedily on
- * its problems only where this very procedure clearly beat equal allocation on the fold's training
- * problems (by more than a standard error): greedy within each of their folds, with gains learnt
- * without the fold being decided, scored by the problems' measured curves.
- * Elsewhere the fold keeps the equal counts, so a budget where greedy does not pay falls back to
- * equal allocation.
+ * per problem). Each fold keeps the equal counts' share of the budget and spends it greedily on
+ * its problems, by gains learnt without them, anchored on the equal counts: a test moves from
+ * where equal allocation put it only to a problem expected to gain `margin` (pass rate per
+ * test, `defaultMargin` by default) more from it. Where the gain model cannot tell problems apart the
+ * budget therefore stays evenly spread.
  */
 export function allocateFoldGreedy(
   plan: FoldGreedyPlan,
   equal: readonly number[],
   random: Random,
+  margin?: number,
 ): number[] {
   const counts = [...equal];
-  for (const [fold, { train, gains }] of plan.checks) {
-    const budget = (indices: readonly number[]) =>
-      indices.reduce((sum, index) => sum + equal[index]!, 0);
-    const initial = plan.initial;
-    // Simulate the procedure itself on the training problems: greedy within each of their folds,
-    // on that fold's share of the budget, with gains learnt without the fold being decided.
-    const trial = new Map<number, number>();
-    for (const other of new Set(train.map((index) => plan.folds[index]!))) {
-      const positions = train.flatMap((index, position) =>
-        plan.folds[index] === other ? [position] : [],
-      );
-      const members = positions.map((position) => train[position]!);
-      const allocation = allocateGreedy(
-        positions.map((position) => gains[position]!),
-        budget(members),
-        random.fork(`check/${fold}/${other}`),
-        initial === undefined ? undefined : members.map((index) => initial[index]!),
-      );
-      members.forEach((index, position) => {
-        trial.set(index, allocation[position]!);
-      });
-    }
-    // Greedy must win clearly: its mean gain over equal allocation on the training problems must
-    // exceed one standard error.
-    const differences = train.map(
-      (index) => plan.curves[index]![trial.get(index)!]! - plan.curves[index]![equal[index]!]!,
-    );
-    const mean = differences.reduce((sum, value) => sum + value, 0) / differences.length;
-    const variance =
-      differences.reduce((sum, value) => sum + (value - mean) ** 2, 0) /
-      Math.max(1, differences.length - 1);
-    if (!(mean > 0 && mean > Math.sqrt(variance / differences.length))) continue;
+  for (const fold of new Set(plan.folds)) {
     const members = plan.folds.flatMap((own, index) => (own === fold ? [index] : []));
+    const pick = <T>(items: readonly T[]) => members.map((index) => items[index]!);
     const allocation = allocateGreedy(
-      members.map((index) => plan.gains[index]!),
-      budget(members),
+      pick(plan.gains),
+      members.reduce((sum, index) => sum + equal[index]!, 0),
       random.fork(`greedy/${fold}`),
-      initial === undefined ? undefined : members.map((index) => initial[index]!),
+      {
+        anchor: pick(equal),
+        ...(plan.initial === undefined ? {} : { initial: pick(plan.initial) }),
+        ...(margin === undefined ? {} : { margin }),
+      },
     );
     members.forEach((index, position) => {
       counts[index] = allocation[position]!;

@@ -78,6 +78,11 @@ export interface GainExample {
  * training problems that have at least k tests, shrunk toward none by a pseudo-weight
  * (`shrinkage`, 2 by default) so steps few similar problems vouch for count little. Gains add
  * up over the steps; with no training problem, nothing gains.
+ *
+ * A problem of difficulty 0 or 1 (every candidate wrong, or every one right) gains nothing from
+ * any test, and such problems say nothing about the others: a pick among candidates that are all
+ * alike cannot change, so averaging their flat curves into a nearby difficulty would only hide
+ * what tests do there.
  */
 export function fitGainModel(
   examples: readonly GainExample[],
@@ -85,16 +90,18 @@ export function fitGainModel(
 ): GainModel {
   const bandwidth = options.bandwidth ?? 0.1;
   const shrinkage = options.shrinkage ?? 2;
+  const informative = examples.filter(({ difficulty }) => !settled(difficulty));
   return {
     gains(difficulty, capacity) {
-      const weights = examples.map(({ difficulty: other }) =>
+      const gains = new Float64Array(capacity + 1);
+      if (settled(difficulty)) return gains;
+      const weights = informative.map(({ difficulty: other }) =>
         Math.exp(-((difficulty - other) ** 2) / (2 * bandwidth * bandwidth)),
       );
-      const gains = new Float64Array(capacity + 1);
       for (let k = 1; k <= capacity; k++) {
         let weighted = 0;
         let total = 0;
-        for (const [index, { curve }] of examples.entries()) {
+        for (const [index, { curve }] of informative.entries()) {
           if (curve.length <= k || weights[index]! < 1e-12) continue;
           weighted += weights[index]! * (curve[k]! - curve[k - 1]!);
           total += weights[index]!;
@@ -105,4 +112,9 @@ export function fitGainModel(
       return gains;
     },
   };
+}
+
+/** Whether a difficulty says every candidate is wrong, or every one right. */
+function settled(difficulty: number): boolean {
+  return difficulty <= 0 || difficulty >= 1;
 }

@@ -1,4 +1,11 @@
-export { type Allocation, allocateEqual, allocateGreedy, allocations } from "./allocate.js";
+export {
+  type Allocation,
+  allocateEqual,
+  allocateGreedy,
+  allocations,
+  defaultMargin,
+  type GreedyOptions,
+} from "./allocate.js";
 export {
   createOracleDifficulty,
   createPredictedDifficulty,
@@ -43,6 +50,7 @@ export {
 export { renderStudyMarkdown, renderStudySvg } from "./study-report.js";
 export {
   type EarlyStoppingSummary,
+  type GreedyStrategy,
   type StudyResult,
   type StudyStrategy,
   studyStrategies,

@@ -33,6 +33,16 @@ function sampleResult(dataset = "mbpp-plus"): StudyResult {
         codet: [interval(36, 31, 41), interval(51, 47, 55), interval(55, 52, 58)],
       },
     },
+    versus_equal: {
+      "greedy-predicted": {
+        "coderm-vote": [interval(2.5, -0.5, 5), interval(7.25, 5, 9.5), interval(0, 0, 0)],
+        codet: [interval(3, 1, 5), interval(2.556, 0.4, 4.7), interval(0, 0, 0)],
+      },
+      "greedy-oracle": {
+        "coderm-vote": [interval(10, 8, 12), interval(6, 2, 10), interval(0, 0, 0)],
+        codet: [interval(6, 1, 11), interval(6.556, 2, 11), interval(-0.001, -0.004, 0)],
+      },
+    },
     early_stopping: {
       "coderm-vote": {
         method: "coderm-vote",
@@ -107,16 +117,25 @@ describe("renderStudyMarkdown", () => {
 
   it("has a row per budget with the intervals and the best mean of each row in bold", () => {
     const table = section(markdown, "## coderm-vote").filter((line) => line.startsWith("|"));
-    expect(table).toEqual([
-      "| tests/problem | equal | greedy-predicted | greedy-oracle |",
-      "| --- | ---: | ---: | ---: |",
-      "| 1 | 40.00 [35.00, 45.00] | 42.50 [40.10, 44.90] | **50.00 [47.00, 53.00]** |",
-      "| 2 | 50.00 [46.00, 54.00] | **57.25 [55.00, 59.50]** | 56.00 [52.00, 60.00] |",
-      "| all | **60.00 [58.00, 62.00]** | **60.00 [58.00, 62.00]** | **60.00 [58.00, 62.00]** |",
+    expect(table.map((line) => line.split(" | ").slice(0, 4).join(" | "))).toEqual([
+      "| tests/problem | equal | greedy-predicted | greedy-oracle",
+      "| --- | ---: | ---: | ---:",
+      "| 1 | 40.00 [35.00, 45.00] | 42.50 [40.10, 44.90] | **50.00 [47.00, 53.00]**",
+      "| 2 | 50.00 [46.00, 54.00] | **57.25 [55.00, 59.50]** | 56.00 [52.00, 60.00]",
+      "| all | **60.00 [58.00, 62.00]** | **60.00 [58.00, 62.00]** | **60.00 [58.00, 62.00]**",
     ]);
-    expect(section(markdown, "## codet")).toContain(
-      "| 2 | 44.44 [40.00, 48.89] | 47.00 [44.00, 50.00] | **51.00 [47.00, 55.00]** |",
+  });
+
+  it("adds each greedy strategy's paired difference from equal allocation, signed", () => {
+    const table = section(markdown, "## codet").filter((line) => line.startsWith("|"));
+    expect(table[0]).toBe(
+      "| tests/problem | equal | greedy-predicted | greedy-oracle | greedy-predicted − equal | greedy-oracle − equal |",
     );
+    expect(table).toContain(
+      "| 2 | 44.44 [40.00, 48.89] | 47.00 [44.00, 50.00] | **51.00 [47.00, 55.00]** | +2.56 [+0.40, +4.70] | +6.56 [+2.00, +11.00] |",
+    );
+    // A loss keeps its sign, and one that rounds to nothing reads as -0.00, not +0.00.
+    expect(table.at(-1)).toMatch(/\| 0\.00 \[0\.00, 0\.00\] \| -0\.00 \[-0\.00, 0\.00\] \|$/);
   });
 
   it("orders the method tables as the equal-allocation curves", () => {

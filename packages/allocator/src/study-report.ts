@@ -1,10 +1,13 @@
 import type { Interval } from "@coderm/core";
 import {
   type EarlyStoppingSummary,
+  type GreedyStrategy,
   type StudyResult,
   type StudyStrategy,
   studyStrategies,
 } from "./study-result.js";
+
+const greedyStrategies: readonly GreedyStrategy[] = ["greedy-predicted", "greedy-oracle"];
 
 // ---------------------------------------------------------------------------------------------
 // Markdown
@@ -13,7 +16,8 @@ import {
 /**
  * Renders the budget study as a GitHub Markdown document: a heading naming the dataset, then one
  * pass@1 table per method (a row per budget, a column per strategy, `mean [low, high]`, the best
- * mean of each row in bold), one early-stopping table per method, and the predicted difficulty's
+ * mean of each row in bold, then each greedy strategy's paired difference from equal allocation),
+ * one early-stopping table per method, and the predicted difficulty's
  * mean absolute error.
  */
 export function renderStudyMarkdown(result: StudyResult): string {
@@ -41,13 +45,21 @@ function curveSection(result: StudyResult, method: string): string[] {
       const text = formatInterval(interval);
       return interval.mean === best ? `**${text}**` : text;
     });
-    return tableRow([markdownText(label), ...cells]);
+    const differences = greedyStrategies.map((strategy) => {
+      const difference = result.versus_equal[strategy][method]?.[index];
+      return difference === undefined ? "–" : formatDifference(difference);
+    });
+    return tableRow([markdownText(label), ...cells, ...differences]);
   });
+  const headings = [
+    ...studyStrategies,
+    ...greedyStrategies.map((strategy) => `${strategy} − equal`),
+  ];
   return [
     `## ${markdownText(method)}`,
     "",
-    tableRow(["tests/problem", ...studyStrategies]),
-    tableRow(["---", ...studyStrategies.map(() => "---:")]),
+    tableRow(["tests/problem", ...headings]),
+    tableRow(["---", ...headings.map(() => "---:")]),
     ...rows,
     "",
   ];
@@ -82,6 +94,11 @@ function earlyStoppingSection(method: string, summary: EarlyStoppingSummary): st
 /** `mean [low, high]`, each with 2 decimals. */
 function formatInterval({ mean, low, high }: Interval): string {
   return `${mean.toFixed(2)} [${low.toFixed(2)}, ${high.toFixed(2)}]`;
+}
+
+function formatDifference({ mean, low, high }: Interval): string {
+  const signed = (value: number) => `${value >= 0.005 ? "+" : ""}${value.toFixed(2)}`;
+  return `${signed(mean)} [${signed(low)}, ${signed(high)}]`;
 }
 
 function tableRow(cells: readonly string[]): string {

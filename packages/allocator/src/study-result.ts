@@ -6,6 +6,9 @@ export const studyStrategies = ["equal", "greedy-predicted", "greedy-oracle"] as
 /** One of {@link studyStrategies}. */
 export type StudyStrategy = (typeof studyStrategies)[number];
 
+/** The strategies the study compares with equal allocation. */
+export type GreedyStrategy = Exclude<StudyStrategy, "equal">;
+
 /** What online early stopping spent and reached, for one method and rule. */
 export interface EarlyStoppingSummary {
   method: string;
@@ -39,6 +42,11 @@ export interface StudyResult {
   /** Labels of the budgets for tables and plots: "1", "2", ..., "all". */
   budget_labels: string[];
   curves: Record<StudyStrategy, Record<string, Interval[]>>;
+  /**
+   * Each greedy strategy's pass@1 minus equal allocation's, in points, paired by seed (the same
+   * test orders), with a 95 % interval: the comparison the overlapping curve intervals blur.
+   */
+  versus_equal: Record<GreedyStrategy, Record<string, Interval[]>>;
   /** By method. */
   early_stopping: Record<string, EarlyStoppingSummary>;
   /** Mean absolute error of the predicted difficulty against the gold pass rate (0..1). */

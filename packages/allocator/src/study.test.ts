@@ -114,6 +114,23 @@ describe("allocationStudy", () => {
     expect(study.curves["greedy-predicted"].codet![2]).toEqual(all);
   });
 
+  it("pairs each greedy strategy with equal allocation seed by seed", () => {
+    for (const strategy of ["greedy-predicted", "greedy-oracle"] as const) {
+      const differences = study.versusEqual[strategy].codet!;
+      expect(differences).toHaveLength(3);
+      differences.forEach((difference, budget) => {
+        expect(difference.mean).toBeCloseTo(
+          study.curves[strategy].codet![budget]!.mean - study.curves.equal.codet![budget]!.mean,
+          10,
+        );
+        expect(difference.low).toBeLessThanOrEqual(difference.mean);
+        expect(difference.high).toBeGreaterThanOrEqual(difference.mean);
+      });
+      // Every test: the same tests, so no difference in any seed.
+      expect(differences[2]).toEqual({ mean: 0, low: 0, high: 0 });
+    }
+  });
+
   it("is deterministic for the same options and problems", () => {
     expect(allocationStudy(problems(), options)).toEqual(study);
   });

@@ -9,7 +9,7 @@ import {
 import { allocateFoldGreedy, assignFolds, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, pickAccuracy, testOrder } from "./pick-accuracy.js";
-import { type StudyStrategy, studyStrategies } from "./study-result.js";
+import { type GreedyStrategy, type StudyStrategy, studyStrategies } from "./study-result.js";
 
 /** The study's default budgets: average tests per problem, then every test. */
 export const defaultStudyBudgets: readonly (number | "all")[] = [1, 2, 4, 8, 16, 32, "all"];
@@ -29,6 +29,11 @@ export interface AllocationStudyOptions {
   probeTests?: number;
   /** Kernel bandwidth of the gain model, in pass rate (0.1). */
   bandwidth?: number;
+  /**
+   * How much more pass rate a test must be expected to gain to leave equal allocation's place
+   * (`defaultMargin`, 0.002).
+   */
+  margin?: number;
   seed?: number | string;
 }
 
@@ -37,6 +42,8 @@ export interface AllocationStudy {
   budgets: number[];
   budgetLabels: string[];
   curves: Record<StudyStrategy, Record<string, Interval[]>>;
+  /** Each greedy strategy's pass@1 minus equal allocation's (points), paired by seed. */
+  versusEqual: Record<GreedyStrategy, Record<string, Interval[]>>;
   /** Mean absolute error of the predicted difficulty against the gold pass rate. */
   predictedDifficultyMae: number;
 }
@@ -130,12 +137,14 @@ export function allocationStudy(
             plans["greedy-oracle"],
             equal,
             random.fork(`greedy/${position}`),
+            options.margin,
           ),
           "greedy-predicted": firstRound
             ? allocateFoldGreedy(
                 plans["greedy-predicted"],
                 equal,
                 random.fork(`greedy/${position}`),
+                options.margin,
               )
             : equal,
         };
@@ -149,25 +158,38 @@ export function allocationStudy(
     }
   }
 
-  const result = Object.fromEntries(
-    studyStrategies.map((strategy) => [
-      strategy,
-      Object.fromEntries(
-        options.methods.map((method) => [
-          method.name,
-          budgets.map((_, position) =>
-            bootstrapInterval(values.get(`${strategy}\u0000${method.name}\u0000${position}`)!, {
-              seed: options.seed ?? 0,
-            }),
-          ),
-        ]),
-      ),
-    ]),
-  ) as Record<StudyStrategy, Record<string, Interval[]>>;
+  const series = (strategy: StudyStrategy, method: string, position: number) =>
+    values.get(`${strategy}\u0000${method}\u0000${position}`)!;
+  const intervals = <S extends StudyStrategy>(
+    strategies: readonly S[],
+    seriesOf: (strategy: S, method: string, position: number) => number[],
+  ) =>
+    Object.fromEntries(
+      strategies.map((strategy) => [
+        strategy,
+        Object.fromEntries(
+          options.methods.map((method) => [
+            method.name,
+            budgets.map((_, position) =>
+              bootstrapInterval(seriesOf(strategy, method.name, position), {
+                seed: options.seed ?? 0,
+              }),
+            ),
+          ]),
+        ),
+      ]),
+    ) as Record<S, Record<string, Interval[]>>;
+  const greedy = studyStrategies.filter(
+    (strategy): strategy is GreedyStrategy => strategy !== "equal",
+  );
   return {
     budgets: budgets.map((budget) => (budget === "all" ? allTests / problems.length : budget)),
     budgetLabels: budgets.map(String),
-    curves: result,
+    curves: intervals(studyStrategies, series),
+    versusEqual: intervals(greedy, (strategy, method, position) => {
+      const equal = series("equal", method, position);
+      return series(strategy, method, position).map((value, seed) => value - equal[seed]!);
+    }),
     predictedDifficultyMae: errorSum / seeds,
   };
 }

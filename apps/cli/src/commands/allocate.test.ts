@@ -47,6 +47,10 @@ describe("coderm allocate study", () => {
         }
         // Every strategy spends "all" the same way.
         expect(curve[2].mean).toBeCloseTo(result.curves.equal[method][2].mean, 10);
+        if (strategy === "equal") continue;
+        const versus = result.versus_equal[strategy][method];
+        expect(versus[0].mean).toBeCloseTo(curve[0].mean - result.curves.equal[method][0].mean, 10);
+        expect(versus[2]).toEqual({ mean: 0, low: 0, high: 0 });
       }
     for (const method of ["coderm-vote", "codet"]) {
       const stopped = result.early_stopping[method];
@@ -55,7 +59,7 @@ describe("coderm allocate study", () => {
       expect(stopped.executions).toBeLessThanOrEqual(stopped.full_executions);
     }
     expect(JSON.parse(await readFile(join(out, "study.json"), "utf8"))).toEqual(result);
-    expect(await readFile(join(out, "study.md"), "utf8")).toContain("| tests/problem |");
+    expect(await readFile(join(out, "study.md"), "utf8")).toContain("| greedy-oracle − equal |");
     expect(await readFile(join(out, "study.svg"), "utf8")).toMatch(/^<svg/);
   }, 180_000);
 

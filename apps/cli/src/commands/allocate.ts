@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   allocationStudy,
+  defaultMargin,
   defaultStudyBudgets,
   type EarlyStoppingSummary,
   renderStudyMarkdown,
@@ -29,6 +30,7 @@ interface StudyFlags extends ExecutorFlags {
   probeTests: number;
   roundSize: number;
   bandwidth: number;
+  margin: number;
   earlyStopping: "exact" | "confident";
   confidence: number;
   seed: string;
@@ -90,6 +92,16 @@ export function registerAllocateCommand(program: Command, context: CommandContex
         return parsed;
       },
       0.1,
+    )
+    .option(
+      "--margin <p>",
+      "how much more pass rate a test must be expected to gain to leave the place equal allocation gave it",
+      (value: string) => {
+        const parsed = Number(value);
+        if (!(parsed >= 0)) throw new InvalidArgumentError("expected a number >= 0.");
+        return parsed;
+      },
+      defaultMargin,
     )
     .option(
       "--round-size <n>",
@@ -164,6 +176,7 @@ async function runStudy(flags: StudyFlags, context: CommandContext): Promise<voi
       draws: flags.draws,
       probeTests: flags.probeTests,
       bandwidth: flags.bandwidth,
+      margin: flags.margin,
       seed: flags.seed,
     });
     const studyS = (performance.now() - started) / 1000;
@@ -201,6 +214,7 @@ async function runStudy(flags: StudyFlags, context: CommandContext): Promise<voi
       budgets: study.budgets.map(round),
       budget_labels: study.budgetLabels,
       curves: study.curves,
+      versus_equal: study.versusEqual,
       early_stopping: earlyStopping,
       predicted_difficulty_mae: study.predictedDifficultyMae,
       timing: {
