@@ -26,6 +26,8 @@ export interface RerankSource {
   candidatesFile?: string;
   testsFile?: string;
   testsPerSample: number;
+  /** Only the first N problems, with their candidates and tests. */
+  limit?: number;
 }
 
 const testLineSchema = z.object({
@@ -35,17 +37,37 @@ const testLineSchema = z.object({
   sample_index: z.number().int().nonnegative().optional(),
 });
 
-/**
- * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
- * files. Bad items (malformed lines, unknown tasks, tests that do not parse, an empty file) are
- * collected in `errors` and skipped; the run goes on with the rest.
- */
-export async function loadRerankInputs(source: RerankSource): Promise<{
+/** What {@link loadRerankInputs} loads. */
+export interface RerankInputs {
   name: string;
   input: RerankInput;
   errors: InputError[];
   packedSuiteFailures: string[];
-}> {
+}
+
+/**
+ * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
+ * files, optionally only the first `limit` problems. Bad items (malformed lines, unknown tasks,
+ * tests that do not parse, an empty file) are collected in `errors` and skipped; the run goes on
+ * with the rest.
+ */
+export async function loadRerankInputs(source: RerankSource): Promise<RerankInputs> {
+  const loaded = await loadAllInputs(source);
+  if (source.limit === undefined) return loaded;
+  const kept = new Set(loaded.input.problems.slice(0, source.limit).map((problem) => problem.id));
+  const { problems, candidates, tests } = loaded.input;
+  return {
+    ...loaded,
+    input: {
+      problems: problems.filter((problem) => kept.has(problem.id)),
+      candidates: candidates.filter((candidate) => kept.has(candidate.problemId)),
+      tests: tests.filter((test) => kept.has(test.problemId)),
+    },
+    packedSuiteFailures: loaded.packedSuiteFailures.filter((id) => kept.has(id)),
+  };
+}
+
+async function loadAllInputs(source: RerankSource): Promise<RerankInputs> {
   if (source.candidatesFile === undefined && source.testsFile === undefined) {
     const name = source.dataset ?? "codet-humaneval-codegen16b";
     const set = await loadSampleSet(name, { testsPerSample: source.testsPerSample });

@@ -138,14 +138,11 @@ export function registerAllocateCommand(program: Command, context: CommandContex
 
 async function runStudy(flags: StudyFlags, context: CommandContext): Promise<void> {
   const { output } = context;
-  const loaded = await loadRerankInputs({ dataset: flags.dataset, testsPerSample: 5 });
-  const { packedSuiteFailures } = loaded;
-  const kept = new Set(loaded.input.problems.slice(0, flags.limit).map((problem) => problem.id));
-  const input = {
-    problems: loaded.input.problems.filter((problem) => kept.has(problem.id)),
-    candidates: loaded.input.candidates.filter((candidate) => kept.has(candidate.problemId)),
-    tests: loaded.input.tests.filter((test) => kept.has(test.problemId)),
-  };
+  const { input, packedSuiteFailures } = await loadRerankInputs({
+    dataset: flags.dataset,
+    testsPerSample: 5,
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+  });
   const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
   const failedSuites = new Set(packedSuiteFailures);
   const executor = await startExecutor(flags);

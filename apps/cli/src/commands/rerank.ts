@@ -23,6 +23,7 @@ interface RerankFlags extends ExecutorFlags, RerankingFlags {
   candidates?: string;
   tests?: string;
   limitTestsPerSample: number;
+  limit?: number;
   nCandidates?: number;
   nTests?: number;
   repeats: number;
@@ -49,6 +50,7 @@ export function registerRerankCommand(program: Command, context: CommandContext)
       "--tests <file>",
       "JSONL: {task_id, test, kind?: assert|unittest, sample_index?} per generated test",
     )
+    .option("--limit <n>", "only the first N problems", positiveInteger)
     .option(
       "--limit-tests-per-sample <n>",
       "tests kept from each test sample of a sample set (CodeT keeps 5)",
@@ -110,6 +112,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     ...(flags.candidates === undefined ? {} : { candidatesFile: flags.candidates }),
     ...(flags.tests === undefined ? {} : { testsFile: flags.tests }),
     testsPerSample: flags.limitTestsPerSample,
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
   });
   for (const error of errors)
     output.stderr.write(
