@@ -1,4 +1,4 @@
-import { createOpenAITestServer } from "@coderm/openai-test-server";
+import { createOpenAITestServer, testTls } from "@coderm/openai-test-server";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpFetch } from "./http-fetch.js";
@@ -70,6 +70,59 @@ describe("createHttpFetch", () => {
   it("refuses protocols other than http and https", async () => {
     await expect(createHttpFetch()("ftp://example.invalid/x")).rejects.toThrow(
       "unsupported protocol ftp:",
+    );
+  });
+});
+
+describe("createHttpFetch over https", () => {
+  const secure = createOpenAITestServer({
+    models: ["policy"],
+    respond: () => "over tls",
+    tls: testTls,
+  });
+  let secureURL: string;
+  beforeAll(async () => {
+    ({ baseURL: secureURL } = await secure.start());
+  });
+  afterAll(() => secure.close());
+
+  it("carries whole and streamed responses when the server's authority is trusted", async () => {
+    expect(secureURL).toMatch(/^https:\/\/127\.0\.0\.1:/);
+    const trusting = new OpenAI({
+      baseURL: secureURL,
+      apiKey: "k",
+      fetch: createHttpFetch({ ca: testTls.cert }),
+      maxRetries: 0,
+    });
+    const whole = await trusting.chat.completions.create({
+      model: "policy",
+      messages: [{ role: "user", content: "q" }],
+    });
+    expect(whole.choices[0]?.message.content).toBe("over tls");
+    const stream = await trusting.chat.completions.create({
+      model: "policy",
+      stream: true,
+      messages: [{ role: "user", content: "s" }],
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("over tls");
+    expect(secure.requests).toHaveLength(2);
+  });
+
+  it("refuses a certificate nothing vouches for", async () => {
+    const strict = new OpenAI({
+      baseURL: secureURL,
+      apiKey: "k",
+      fetch: createHttpFetch(),
+      maxRetries: 0,
+    });
+    const error = await strict.chat.completions
+      .create({ model: "policy", messages: [{ role: "user", content: "q" }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe(
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
     );
   });
 });

@@ -1,11 +1,17 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+import { getCACertificates } from "node:tls";
 
 /** Options of {@link createHttpFetch}. */
 export interface HttpFetchOptions {
   /** Connections kept open per server (unbounded by default: one per request in flight). */
   maxSockets?: number;
+  /**
+   * Certificate authorities (PEM) to trust for https beside Node's defaults (which include
+   * `NODE_EXTRA_CA_CERTS`), e.g. a private CA in front of a self-hosted server.
+   */
+  ca?: string | readonly string[];
 }
 
 /**
@@ -16,7 +22,14 @@ export interface HttpFetchOptions {
  */
 export function createHttpFetch(options: HttpFetchOptions = {}): typeof fetch {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? Infinity };
-  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+  const extra = options.ca === undefined ? [] : [options.ca].flat();
+  const agents = {
+    http: new HttpAgent(agentOptions),
+    https: new HttpsAgent({
+      ...agentOptions,
+      ...(extra.length === 0 ? {} : { ca: [...getCACertificates("default"), ...extra] }),
+    }),
+  };
   const httpFetch = async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(input instanceof Request ? input.url : input);
     const secure = url.protocol === "https:";

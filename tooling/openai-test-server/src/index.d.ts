@@ -79,7 +79,15 @@ export interface OpenAITestServerSettings {
    * or `"nested"` (newer vLLM and OpenAI: `{error: {message, type, param, code}}`).
    */
   errorShape?: "flat" | "nested";
+  /** Serve HTTPS with this key and certificate (PEM), e.g. {@link testTls}. Default: plain HTTP. */
+  tls?: { key: string; cert: string };
 }
+
+/**
+ * A throwaway self-signed certificate and key for 127.0.0.1 and localhost, for the server's TLS
+ * mode; trusted only where a test passes `testTls.cert` as a certificate authority.
+ */
+export const testTls: { key: string; cert: string };
 
 /** One request the server received. */
 export interface RecordedRequest {
@@ -96,7 +104,7 @@ export interface RecordedRequest {
 
 /** Where a started server listens. */
 export interface OpenAITestServerHandle {
-  /** `http://127.0.0.1:PORT/v1`, ready for `new OpenAI({ baseURL })`. */
+  /** `http://127.0.0.1:PORT/v1` (`https` with `tls`), ready for `new OpenAI({ baseURL })`. */
   baseURL: string;
   port: number;
   close(): Promise<void>;

@@ -9,7 +9,10 @@
  * to that many words (`finish_reason: "length"`); `stop` cuts a text before the first stop
  * string it contains (`finish_reason: "stop"`, `stop_reason` set to that string).
  */
-import { createServer } from "node:http";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+
+export { testTls } from "./test-tls.js";
 
 /** @typedef {import("./index.d.ts").OpenAITestServerSettings} OpenAITestServerSettings */
 /** @typedef {import("./index.d.ts").OpenAITestServer} OpenAITestServer */
@@ -191,7 +194,8 @@ export function createOpenAITestServer(settings = {}) {
   /** @type {OpenAITestServerHandle | null} */
   let handle = null;
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  /** @type {import("node:http").RequestListener} */
+  const listener = (req, res) => {
     handle_(req, res).catch((error) => {
       if (!res.headersSent) {
         sendJson(res, 500, errorBody(String(error?.message ?? error), 500, errorShape));
@@ -199,7 +203,10 @@ export function createOpenAITestServer(settings = {}) {
         res.destroy();
       }
     });
-  });
+  };
+  const server = settings.tls
+    ? createHttpsServer({ keepAlive: true, ...settings.tls }, listener)
+    : createHttpServer({ keepAlive: true }, listener);
   server.keepAliveTimeout = 30_000;
 
   /** @param {ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
@@ -523,7 +530,7 @@ export function createOpenAITestServer(settings = {}) {
       if (address === null || typeof address === "string") throw new Error("No TCP address.");
       const port = address.port;
       handle = {
-        baseURL: `http://127.0.0.1:${port}/v1`,
+        baseURL: `${settings.tls ? "https" : "http"}://127.0.0.1:${port}/v1`,
         port,
         close: () => close(),
       };
