@@ -147,6 +147,14 @@ describe("coderm run", () => {
     expect(second.generation.solutions.from_cache).toBe(164 * 4);
     expect(second.executions.unique).toBe(0);
     expect(second.methods).toEqual(report.methods);
+
+    // Without the generation cache every completion is asked for again; verdicts stay cached.
+    const fresh = JSON.parse((await run([...args, "--no-generation-cache"])).stdout);
+    expect(server.requests.length).toBeGreaterThan(requests);
+    expect(fresh.generation.solutions.from_cache).toBe(0);
+    expect(fresh.generation.tests.from_cache).toBe(0);
+    expect(fresh.executions.unique).toBe(0);
+    expect(fresh.methods).toEqual(report.methods);
   }, 240_000);
 
   it("starts executing problems while later ones are still generating", async () => {

@@ -57,6 +57,7 @@ interface RunFlags extends ExecutorFlags, RerankingFlags, SamplingFlags {
   testCode: TestCodeSource;
   maxTokens: number;
   testMaxTokens: number;
+  generationCache: boolean;
 }
 
 /** What `coderm run --json` prints: `coderm rerank --json`'s report, plus the generation. */
@@ -112,7 +113,11 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     )
     .option("--test-template-file <file>", "a JSON test template of your own")
     .option("--max-tokens <n>", "longest solution", positiveInteger, 512)
-    .option("--test-max-tokens <n>", "longest test generation", positiveInteger, 2048);
+    .option("--test-max-tokens <n>", "longest test generation", positiveInteger, 2048)
+    .option(
+      "--no-generation-cache",
+      "ask the servers again instead of reading (or writing) the generation cache; verdicts stay cached (--no-cache turns off both)",
+    );
   addTestCodeOption(command);
   addSamplingOptions(command);
   addRerankingOptions(command, { timeLimit: "1000", groundTruthTimeLimit: "3000" });
@@ -143,10 +148,12 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
     tests: flags.testModel ?? flags.model,
   };
   const testBaseUrl = flags.testBaseUrl ?? flags.baseUrl;
+  const cache = flags.cache && flags.generationCache;
   const generators: Record<GenerationKind, TextGenerator> = {
-    solutions: createGenerator({ ...flags, template: templates.solutions }),
+    solutions: createGenerator({ ...flags, cache, template: templates.solutions }),
     tests: createGenerator({
       ...flags,
+      cache,
       model: models.tests,
       ...(testBaseUrl === undefined ? {} : { baseUrl: testBaseUrl }),
       maxTokens: flags.testMaxTokens,
