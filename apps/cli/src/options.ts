@@ -17,3 +17,21 @@ export function nonNegativeInteger(value: string): number {
   }
   return number;
 }
+
+/** Parses a command-line value as a number > 0 (fractions allowed). */
+export function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!(number > 0) || !Number.isFinite(number)) {
+    throw new InvalidArgumentError("expected a positive number.");
+  }
+  return number;
+}
+
+/** Parses a command-line value as a number >= 0 (fractions allowed). */
+export function nonNegativeNumber(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0) || !Number.isFinite(number)) {
+    throw new InvalidArgumentError("expected a number of at least 0.");
+  }
+  return number;
+}

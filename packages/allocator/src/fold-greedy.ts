@@ -85,8 +85,8 @@ export function foldGreedyPlan(inputs: FoldGreedyInputs): FoldGreedyPlan {
  * Cross-validated greedy allocation of the budget equal allocation spends (`equal`, one count
  * per problem). Each fold keeps the equal counts' share of the budget and spends it greedily on
  * its problems, by gains learnt without them, anchored on the equal counts: a test moves from
- * where equal allocation put it only to a problem expected to gain `margin` (pass rate per
- * test, `defaultMargin` by default) more from it. Where the gain model cannot tell problems apart the
+ * where equal allocation put it only to a problem expected to gain `margin` (pass rate per test,
+ * `defaultMargin` by default) more from it. Where the gain model cannot tell problems apart, the
  * budget therefore stays evenly spread.
  */
 export function allocateFoldGreedy(

@@ -51,6 +51,7 @@ export { renderStudyMarkdown, renderStudySvg } from "./study-report.js";
 export {
   type EarlyStoppingSummary,
   type GreedyStrategy,
+  greedyStrategies,
   type StudyResult,
   type StudyStrategy,
   studyStrategies,

@@ -1,13 +1,11 @@
 import type { Interval } from "@coderm/core";
 import {
   type EarlyStoppingSummary,
-  type GreedyStrategy,
+  greedyStrategies,
   type StudyResult,
   type StudyStrategy,
   studyStrategies,
 } from "./study-result.js";
-
-const greedyStrategies: readonly GreedyStrategy[] = ["greedy-predicted", "greedy-oracle"];
 
 // ---------------------------------------------------------------------------------------------
 // Markdown

@@ -1,13 +1,16 @@
 import type { Interval } from "@coderm/core";
 
+/** The strategies the study compares with equal allocation. */
+export const greedyStrategies = ["greedy-predicted", "greedy-oracle"] as const;
+
+/** One of {@link greedyStrategies}. */
+export type GreedyStrategy = (typeof greedyStrategies)[number];
+
 /** The allocation strategies the study compares. */
-export const studyStrategies = ["equal", "greedy-predicted", "greedy-oracle"] as const;
+export const studyStrategies = ["equal", ...greedyStrategies] as const;
 
 /** One of {@link studyStrategies}. */
 export type StudyStrategy = (typeof studyStrategies)[number];
-
-/** The strategies the study compares with equal allocation. */
-export type GreedyStrategy = Exclude<StudyStrategy, "equal">;
 
 /** What online early stopping spent and reached, for one method and rule. */
 export interface EarlyStoppingSummary {

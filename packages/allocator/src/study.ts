@@ -9,7 +9,12 @@ import {
 import { allocateFoldGreedy, assignFolds, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, pickAccuracy, testOrder } from "./pick-accuracy.js";
-import { type GreedyStrategy, type StudyStrategy, studyStrategies } from "./study-result.js";
+import {
+  type GreedyStrategy,
+  greedyStrategies,
+  type StudyStrategy,
+  studyStrategies,
+} from "./study-result.js";
 
 /** The study's default budgets: average tests per problem, then every test. */
 export const defaultStudyBudgets: readonly (number | "all")[] = [1, 2, 4, 8, 16, 32, "all"];
@@ -179,14 +184,11 @@ export function allocationStudy(
         ),
       ]),
     ) as Record<S, Record<string, Interval[]>>;
-  const greedy = studyStrategies.filter(
-    (strategy): strategy is GreedyStrategy => strategy !== "equal",
-  );
   return {
     budgets: budgets.map((budget) => (budget === "all" ? allTests / problems.length : budget)),
     budgetLabels: budgets.map(String),
     curves: intervals(studyStrategies, series),
-    versusEqual: intervals(greedy, (strategy, method, position) => {
+    versusEqual: intervals(greedyStrategies, (strategy, method, position) => {
       const equal = series("equal", method, position);
       return series(strategy, method, position).map((value, seed) => value - equal[seed]!);
     }),

@@ -68,6 +68,16 @@ describe("coderm allocate study", () => {
     expect(code).toBe(2);
     expect(stderr).toContain('"zero" is not a positive number of tests or "all"');
   });
+
+  it("rejects a negative margin and a bandwidth of zero, naming the option", async () => {
+    const margin = await run(["allocate", "study", "--margin", "-0.1"]);
+    expect(margin.code).toBe(2);
+    expect(margin.stderr).toContain("--margin");
+    expect(margin.stderr).toContain("expected a number of at least 0");
+    const bandwidth = await run(["allocate", "study", "--bandwidth", "0"]);
+    expect(bandwidth.code).toBe(2);
+    expect(bandwidth.stderr).toContain("expected a positive number");
+  });
 });
 
 describe("coderm rerank --test-budget", () => {

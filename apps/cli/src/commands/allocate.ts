@@ -14,7 +14,7 @@ import { createTestBasedReward, executeProblems } from "@coderm/reward-tests";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
-import { positiveInteger } from "../options.js";
+import { nonNegativeNumber, positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import { loadRerankInputs } from "../rerank-inputs.js";
@@ -86,21 +86,13 @@ export function registerAllocateCommand(program: Command, context: CommandContex
     .option(
       "--bandwidth <p>",
       "kernel bandwidth of the gain curves, in pass rate",
-      (value: string) => {
-        const parsed = Number(value);
-        if (!(parsed > 0)) throw new InvalidArgumentError("expected a positive number.");
-        return parsed;
-      },
+      positiveNumber,
       0.1,
     )
     .option(
       "--margin <p>",
       "how much more pass rate a test must be expected to gain to leave the place equal allocation gave it",
-      (value: string) => {
-        const parsed = Number(value);
-        if (!(parsed >= 0)) throw new InvalidArgumentError("expected a number >= 0.");
-        return parsed;
-      },
+      nonNegativeNumber,
       defaultMargin,
     )
     .option(

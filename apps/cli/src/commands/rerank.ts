@@ -1,9 +1,9 @@
 import { createTestBudget, testBudgetAllocations } from "@coderm/allocator";
 import { rerank } from "@coderm/reward-tests";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
-import { positiveInteger } from "../options.js";
+import { positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import { loadRerankInputs } from "../rerank-inputs.js";
@@ -76,11 +76,7 @@ export function registerRerankCommand(program: Command, context: CommandContext)
     .option(
       "--test-budget <n>",
       "keep only this many tests per problem on average, spent across problems by --allocation (drawn again in each repeat)",
-      (value: string) => {
-        const budget = Number(value);
-        if (!(budget > 0)) throw new InvalidArgumentError("expected a positive number of tests.");
-        return budget;
-      },
+      positiveNumber,
     )
     .addOption(
       new Option(
