@@ -1,1 +1,5 @@
-export { default } from "@coderm/tsup-config";
+import { defineLibraryConfig } from "@coderm/tsup-config";
+
+export default defineLibraryConfig({
+  entry: ["src/index.ts", "src/node/index.ts", "src/testing/index.ts"],
+});

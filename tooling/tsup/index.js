@@ -12,7 +12,10 @@ export function defineLibraryConfig(options = {}) {
     format: ["esm"],
     target: "node24",
     platform: "node",
-    dts: true,
+    // Declarations resolve workspace dependencies through their published `types` (dist), never
+    // through the `@coderm/source` condition that base.json sets for typechecking: source would
+    // pull their files into this package's program and could inline their types into dist.
+    dts: { compilerOptions: { customConditions: [] } },
     sourcemap: true,
     clean: true,
     splitting: false,

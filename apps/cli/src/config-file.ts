@@ -3,7 +3,7 @@ import { CodermError } from "@coderm/core";
 import { type Command, InvalidArgumentError, type Option } from "commander";
 
 /** The config file read when neither `--config` nor `CODERM_CONFIG` names one. */
-export const defaultConfigFile = "coderm.json";
+const defaultConfigFile = "coderm.json";
 
 /**
  * Which config file applies: `--config FILE` (or `--config=FILE`) on the command line, else

@@ -1,16 +1,11 @@
-import {
-  createLocalExecutor,
-  type HarnessExecutor,
-  type SandboxLevel,
-  sandboxLevels,
-} from "@coderm/executor";
-import { createDockerExecutor } from "@coderm/executor-docker";
+import { type SandboxLevel, sandboxLevels } from "@coderm/core";
+import { executorNames, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { positiveInteger } from "./options.js";
 
 /** The executor flags every executing command shares. */
 export interface ExecutorFlags {
-  executor: "local" | "docker";
+  executor: string;
   sandbox: SandboxLevel;
   workers?: number;
   cache: boolean;
@@ -30,7 +25,7 @@ export function addExecutorOptions(command: Command): Command {
         "--executor <backend>",
         "where candidates run: local (this machine's processes) or docker (containers)",
       )
-        .choices(["local", "docker"])
+        .choices([...executorNames])
         .default("local"),
     )
     .addOption(
@@ -38,10 +33,14 @@ export function addExecutorOptions(command: Command): Command {
         "--sandbox <level>",
         "isolation of local candidate code: process (rlimits, Landlock, seccomp) or bwrap (also namespaces)",
       )
-        .choices([...sandboxLevels])
+        .choices(sandboxLevels.filter((level) => level !== "docker"))
         .default("process"),
     )
-    .option("--workers <n>", "workers (default: one per core of each machine)", positiveInteger)
+    .option(
+      "--workers <n>",
+      "harness processes (default: one per core of each machine)",
+      positiveInteger,
+    )
     .option(
       "--no-cache",
       "ignore and do not write the caches (verdicts, and completions where the command generates)",
@@ -58,21 +57,15 @@ export function addExecutorOptions(command: Command): Command {
     );
 }
 
-/** Creates the executor the flags describe and starts its workers. */
-export async function startExecutor(flags: ExecutorFlags): Promise<HarnessExecutor> {
-  const common = {
+/** Opens the executor the flags describe (cached and deduplicated) and starts it. */
+export function startExecutor(flags: ExecutorFlags): Promise<OpenedExecutor> {
+  return openExecutor({
+    executor: flags.executor,
+    sandbox: flags.sandbox,
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(flags.cache ? {} : { cache: false as const }),
     ...(flags.python === undefined ? {} : { python: flags.python }),
-  };
-  const executor =
-    flags.executor === "docker"
-      ? createDockerExecutor({
-          ...common,
-          ...(flags.dockerHost === undefined ? {} : { endpoints: flags.dockerHost }),
-          ...(flags.image === undefined ? {} : { image: flags.image }),
-        })
-      : createLocalExecutor({ ...common, sandbox: flags.sandbox });
-  await executor.start();
-  return executor;
+    ...(flags.dockerHost === undefined ? {} : { dockerHosts: flags.dockerHost }),
+    ...(flags.image === undefined ? {} : { image: flags.image }),
+  });
 }

@@ -1,2 +1,1 @@
 export { createProgram, runCli } from "./program.js";
-export { createProgress, type Progress, type ProgressOptions } from "./progress.js";

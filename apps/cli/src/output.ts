@@ -44,7 +44,8 @@ export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as co
 /** Prints an error as one clear line (no stack trace for expected errors) and returns the exit code. */
 export function reportError(output: Output, error: unknown): number {
   if (CodermError.isInstance(error)) {
-    output.stderr.write(`coderm: ${error.message}\n`);
+    const flag = error.field === undefined ? undefined : flagOfField(error.field);
+    output.stderr.write(`coderm: ${error.message}${flag === undefined ? "" : ` (${flag})`}\n`);
     return error.code === "invalid-input" && error.file === undefined && error.item === undefined
       ? exitCodes.usage
       : exitCodes.failure;
@@ -52,4 +53,29 @@ export function reportError(output: Output, error: unknown): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   output.stderr.write(`coderm: unexpected error: ${message}\n`);
   return exitCodes.failure;
+}
+
+// Libraries name settings by field; only the command line speaks in flags.
+const flagsByField: Record<string, string> = {
+  apiKeyEnv: "--api-key-env",
+  benchmark: "--benchmark",
+  budget: "--test-budget",
+  candidatesFile: "--candidates",
+  dockerHosts: "--docker-host",
+  endpoints: "--docker-host",
+  image: "--image",
+  method: "--methods",
+  methods: "--methods",
+  python: "--python",
+  sandbox: "--sandbox",
+  template: "--template",
+  testCode: "--test-code",
+  testTemplate: "--test-template",
+  testsFile: "--tests",
+  workers: "--workers",
+};
+
+/** The flag that sets a library's field (the first segment of a field path), where one does. */
+function flagOfField(field: string): string | undefined {
+  return flagsByField[field.split(/[.[]/)[0]!];
 }

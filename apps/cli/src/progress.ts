@@ -96,7 +96,7 @@ function formatRate(rate: number): string {
 }
 
 /** Formats seconds as `m:ss` or `h:mm:ss`. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds));
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);

@@ -1,31 +1,17 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { ExecutionLimits, Interval, RewardModel, VerdictStatus } from "@coderm/core";
+import { createJsonlWriter, writeJsonl } from "@coderm/core/node";
 import {
-  createJsonlWriter,
-  type ExecutionLimits,
-  type Interval,
-  type VerdictStatus,
-  writeJsonl,
-} from "@coderm/core";
-import type { HarnessExecutor } from "@coderm/executor";
-import {
-  createTestBasedReward,
+  createRewardMethod,
+  type InputError,
+  type OpenedExecutor,
   type RerankResult,
-  type TestBasedReward,
-  testBasedMethods,
-} from "@coderm/reward-tests";
+  rewardMethods,
+} from "@coderm/pipeline";
 import { type Command, InvalidArgumentError } from "commander";
 import { positiveInteger } from "./options.js";
 import { type Output, printTable } from "./output.js";
-
-/** A bad input item, reported and skipped. */
-export interface InputError {
-  file?: string;
-  line?: number;
-  /** The item at fault (`HumanEval/3#2`: problem and sample index) where there is no file line. */
-  item?: string;
-  message: string;
-}
 
 /** The flags of the commands that rerank. */
 export interface RerankingFlags {
@@ -44,9 +30,9 @@ function methodList(value: string): string[] {
     .map((name) => name.trim())
     .filter(Boolean);
   for (const name of names) {
-    if (!(testBasedMethods as readonly string[]).includes(name))
+    if (!(rewardMethods as readonly string[]).includes(name))
       throw new InvalidArgumentError(
-        `unknown method "${name}" (methods: ${testBasedMethods.join(", ")}).`,
+        `unknown method "${name}" (methods: ${rewardMethods.join(", ")}).`,
       );
   }
   return names;
@@ -63,9 +49,9 @@ export function addRerankingOptions(
   return command
     .option(
       "--methods <list>",
-      `comma-separated methods (${testBasedMethods.join(", ")})`,
+      `comma-separated methods (${rewardMethods.join(", ")})`,
       methodList,
-      [...testBasedMethods],
+      [...rewardMethods],
     )
     .option("--seed <seed>", "seed of random picks and subsets", "0")
     .option(
@@ -90,7 +76,7 @@ export function addRerankingOptions(
 export function rerankingSettings(
   flags: RerankingFlags,
   defaults: { timeMs: number; groundTruthTimeMs: number },
-): { limits: ExecutionLimits; groundTruthLimits: ExecutionLimits; methods: TestBasedReward[] } {
+): { limits: ExecutionLimits; groundTruthLimits: ExecutionLimits; methods: RewardModel[] } {
   const limits: ExecutionLimits = {
     timeMs: flags.timeLimit ?? defaults.timeMs,
     memoryMb: flags.memoryLimit,
@@ -102,7 +88,7 @@ export function rerankingSettings(
       ...limits,
       timeMs: flags.groundTruthTimeLimit ?? defaults.groundTruthTimeMs,
     },
-    methods: flags.methods.map((method) => createTestBasedReward(method, { seed: flags.seed })),
+    methods: flags.methods.map((method) => createRewardMethod(method, { seed: flags.seed })),
   };
 }
 
@@ -148,7 +134,7 @@ export function rerankReport(options: {
   codetPacking: boolean;
   packedSuiteFailures: string[];
   errors: InputError[];
-  executor: HarnessExecutor;
+  executor: OpenedExecutor;
   started: number;
 }): RerankReport {
   const { result, executor } = options;

@@ -6,7 +6,7 @@ import type { Output } from "./output.js";
 import { runCli } from "./program.js";
 
 /** An {@link Output} that keeps what commands write, for tests. */
-export function createCapturedOutput(): Output & { text(): { stdout: string; stderr: string } } {
+function createCapturedOutput(): Output & { text(): { stdout: string; stderr: string } } {
   let stdout = "";
   let stderr = "";
   const sink = (append: (chunk: string) => void) =>

@@ -1,5 +1,5 @@
+import type { ProblemMatrix } from "@coderm/core";
 import { type Candidate, PassMatrix, type UnitTest } from "@coderm/core";
-import type { ProblemMatrix } from "@coderm/reward-tests";
 import { describe, expect, it } from "vitest";
 import {
   createOracleDifficulty,

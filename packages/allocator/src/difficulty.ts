@@ -1,5 +1,5 @@
+import type { ProblemMatrix } from "@coderm/core";
 import { CodermError } from "@coderm/core";
-import type { ProblemMatrix } from "@coderm/reward-tests";
 import { passRate } from "./pick-accuracy.js";
 
 /** What an estimator may know beyond the problems themselves. */

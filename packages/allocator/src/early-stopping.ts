@@ -1,22 +1,20 @@
 import {
+  type Candidate,
   CodermError,
   createRandom,
-  type ExecutionLimits,
-  type ExecutionRequest,
-  type Executor,
   PassMatrix,
+  type ProblemMatrix,
+  rankingPassAtK,
+  type TestBasedReward,
   type UnitTest,
 } from "@coderm/core";
-import { type ProblemMatrix, rankingPassAtK, type TestBasedReward } from "@coderm/reward-tests";
 import { testOrder } from "./pick-accuracy.js";
 
 /** The methods whose pick early stopping can prove final. */
 export const earlyStoppingMethods = ["coderm-vote", "codet"] as const;
 
-/** Options of {@link rerankWithEarlyStopping}. */
+/** Options of {@link createEarlyStopping}. */
 export interface EarlyStoppingOptions {
-  executor: Executor;
-  limits: ExecutionLimits;
   /** `coderm-vote` or `codet`. */
   method: TestBasedReward;
   /**
@@ -35,11 +33,6 @@ export interface EarlyStoppingOptions {
   confidence?: number;
   /** Seed of each problem's test order. */
   seed?: number | string;
-  /** Problems whose tests all count as failed (CodeT's packed runner); nothing runs for them. */
-  failedSuites?: ReadonlySet<string>;
-  signal?: AbortSignal;
-  /** Called after each round with the problems still running. */
-  onRound?: (round: number, active: number) => void;
 }
 
 /** One problem's outcome under early stopping. */
@@ -55,7 +48,7 @@ export interface EarlyStoppedProblem {
   stoppedEarly: boolean;
 }
 
-/** The result of {@link rerankWithEarlyStopping}. */
+/** The result of early stopping over a set of problems. */
 export interface EarlyStoppingResult {
   /** Mean expected pass@1, in percent. */
   passAt1: number;
@@ -64,6 +57,28 @@ export interface EarlyStoppingResult {
   problemsStoppedEarly: number;
   rounds: number;
   problems: EarlyStoppedProblem[];
+}
+
+/** The (candidate, tests) pairs one round needs executed, one entry per candidate program. */
+export interface EarlyStoppingRound {
+  runs: { candidate: Candidate; tests: UnitTest[] }[];
+}
+
+/**
+ * The early-stopping policy, driven round by round by a caller that executes what it asks for
+ * (`@coderm/pipeline` does): `nextRound()` says which (candidate, test) pairs to run, `record()`
+ * takes their verdicts, and `result()` gives the picks once `nextRound()` returns undefined.
+ */
+export interface EarlyStopping {
+  /** The pairs to execute next, or undefined when every problem's pick is final. */
+  nextRound(): EarlyStoppingRound | undefined;
+  /** Records the verdict of a pair the last round asked for. */
+  record(candidateId: string, testId: string, passed: boolean): void;
+  /** Rounds started so far, and problems still running. */
+  readonly rounds: number;
+  readonly active: number;
+  /** The outcome; call once `nextRound()` has returned undefined. */
+  result(): EarlyStoppingResult;
 }
 
 interface ProblemRun {
@@ -84,10 +99,10 @@ interface ProblemRun {
 const pairKey = (candidateId: string, testId: string) => `${candidateId}\u0000${testId}`;
 
 /**
- * Reranks with online early stopping: each problem runs its tests in rounds (in a seeded random
- * order) through the executor, and stops spending once the remaining tests cannot change which
- * candidates the method picks. Candidates that can no longer be picked whatever the remaining
- * tests say stop running as soon as that is certain, so the pick equals the full budget's exactly:
+ * Online early stopping as a policy: each problem runs its tests in rounds (in a seeded random
+ * order) and stops spending once the remaining tests cannot change which candidates the method
+ * picks. Candidates that can no longer be picked whatever the remaining tests say stop running as
+ * soon as that is certain, so the pick equals the full budget's exactly:
  *
  * - `coderm-vote` keeps the candidates passing the most tests: a candidate whose passes plus the
  *   remaining tests fall short of the current leader's passes is out.
@@ -97,11 +112,12 @@ const pairKey = (candidateId: string, testId: string) => `${candidateId}\u0000${
  *   below; a group whose bound is below that is out.
  *
  * A problem is final when every candidate still in is the same program, or its tests run out.
+ * Identical (candidate, test) pairs of different problems are asked for once.
  */
-export async function rerankWithEarlyStopping(
+export function createEarlyStopping(
   problems: readonly ProblemMatrix[],
   options: EarlyStoppingOptions,
-): Promise<EarlyStoppingResult> {
+): EarlyStopping {
   const { method } = options;
   if (!(earlyStoppingMethods as readonly string[]).includes(method.name))
     throw new CodermError(
@@ -118,99 +134,112 @@ export async function rerankWithEarlyStopping(
     const duplicates = new Map<string, number>();
     for (const candidate of item.candidates)
       duplicates.set(candidate.id, (duplicates.get(candidate.id) ?? 0) + 1);
-    const failed = options.failedSuites?.has(item.problem.id) === true;
-    const matrix = new PassMatrix(
-      item.problem.id,
-      item.candidates.map((candidate) => candidate.id),
-      item.tests.map((test) => test.id),
-    );
-    if (failed)
-      for (let row = 0; row < rows; row++)
-        for (let column = 0; column < item.tests.length; column++) matrix.set(row, column, "error");
     return {
       item,
       order: testOrder(item, random.fork(item.problem.id)),
-      next: failed ? item.tests.length : 0,
-      matrix,
+      next: 0,
+      matrix: new PassMatrix(
+        item.problem.id,
+        item.candidates.map((candidate) => candidate.id),
+        item.tests.map((test) => test.id),
+      ),
       counts: new Array<number>(rows).fill(0),
       patterns: new Array<string>(rows).fill(""),
       contending: new Array<boolean>(rows).fill(true),
       duplicates,
       pairs: new Set(),
-      done: failed || rows === 0 || item.tests.length === 0,
+      done: rows === 0 || item.tests.length === 0,
     };
   });
 
   // Verdicts by (candidate, test): identical pairs of different problems run once.
   const known = new Map<string, boolean>();
   let rounds = 0;
-  for (;;) {
-    const active = runs.filter((run) => !run.done);
-    if (active.length === 0) break;
-    rounds += 1;
-    const requests = new Map<string, ExecutionRequest & { tests: UnitTest[] }>();
-    const pending: { run: ProblemRun; columns: number[] }[] = [];
-    for (const run of active) {
-      const columns = run.order.slice(
-        run.next,
-        run.next +
-          Math.max(
-            roundSize,
-            Math.min(
-              safeSteps(run, method.name),
-              confident ? nextCheckpoint(run.next) - run.next : Number.POSITIVE_INFINITY,
-            ),
-          ),
-      );
-      run.next += columns.length;
-      pending.push({ run, columns });
-      for (const [row, candidate] of run.item.candidates.entries()) {
-        if (!run.contending[row]) continue;
-        for (const column of columns) {
-          const test = run.item.tests[column]!;
-          const key = pairKey(candidate.id, test.id);
-          if (run.pairs.has(key)) continue;
-          run.pairs.add(key);
-          if (known.has(key)) continue;
-          known.set(key, false);
-          const request = requests.get(candidate.id);
-          if (request === undefined)
-            requests.set(candidate.id, { candidate, tests: [test], limits: options.limits });
-          else request.tests.push(test);
-        }
-      }
-    }
-    if (requests.size > 0)
-      for await (const verdict of options.executor.execute(
-        requests.values(),
-        options.signal ? { signal: options.signal } : {},
-      ))
-        known.set(pairKey(verdict.candidateId, verdict.testId), verdict.status === "pass");
+  let pending: { run: ProblemRun; columns: number[] }[] = [];
+  const settleRound = () => {
     for (const { run, columns } of pending) {
       absorb(run, columns, known);
       settle(run, method.name, confident ? 1 - confidence : 0);
     }
-    options.onRound?.(rounds, runs.filter((run) => !run.done).length);
-  }
+    pending = [];
+  };
 
-  const outcomes = runs.map((run): EarlyStoppedProblem => {
-    fillUnknown(run.matrix);
-    const ranking = method.rank({
-      problem: run.item.problem,
-      candidates: run.item.candidates,
-      passMatrix: run.matrix,
-    });
-    const uniqueTests = new Set(run.item.tests.map((test) => test.id)).size;
-    const failed = options.failedSuites?.has(run.item.problem.id) === true;
-    return {
-      problemId: run.item.problem.id,
-      passAt1: rankingPassAtK(ranking, run.item.correct, 1),
-      executions: run.pairs.size,
-      fullExecutions: failed ? 0 : run.duplicates.size * uniqueTests,
-      testsRun: failed ? 0 : run.next,
-      stoppedEarly: !failed && run.next < run.item.tests.length,
-    };
-  });
+  return {
+    get rounds() {
+      return rounds;
+    },
+    get active() {
+      return runs.filter((run) => !run.done).length;
+    },
+    record(candidateId, testId, passed) {
+      known.set(pairKey(candidateId, testId), passed);
+    },
+    nextRound() {
+      settleRound();
+      const active = runs.filter((run) => !run.done);
+      if (active.length === 0) return undefined;
+      rounds += 1;
+      const requests = new Map<string, { candidate: Candidate; tests: UnitTest[] }>();
+      for (const run of active) {
+        const columns = run.order.slice(
+          run.next,
+          run.next +
+            Math.max(
+              roundSize,
+              Math.min(
+                safeSteps(run, method.name),
+                confident ? nextCheckpoint(run.next) - run.next : Number.POSITIVE_INFINITY,
+              ),
+            ),
+        );
+        run.next += columns.length;
+        pending.push({ run, columns });
+        for (const [row, candidate] of run.item.candidates.entries()) {
+          if (!run.contending[row]) continue;
+          for (const column of columns) {
+            const test = run.item.tests[column]!;
+            const key = pairKey(candidate.id, test.id);
+            if (run.pairs.has(key)) continue;
+            run.pairs.add(key);
+            if (known.has(key)) continue;
+            known.set(key, false);
+            const request = requests.get(candidate.id);
+            if (request === undefined) requests.set(candidate.id, { candidate, tests: [test] });
+            else request.tests.push(test);
+          }
+        }
+      }
+      return { runs: [...requests.values()] };
+    },
+    result() {
+      settleRound();
+      const outcomes = runs.map((run): EarlyStoppedProblem => {
+        fillUnknown(run.matrix);
+        const ranking = method.rank({
+          problem: run.item.problem,
+          candidates: run.item.candidates,
+          passMatrix: run.matrix,
+        });
+        const uniqueTests = new Set(run.item.tests.map((test) => test.id)).size;
+        return {
+          problemId: run.item.problem.id,
+          passAt1: rankingPassAtK(ranking, run.item.correct, 1),
+          executions: run.pairs.size,
+          fullExecutions: run.duplicates.size * uniqueTests,
+          testsRun: run.next,
+          stoppedEarly: run.next < run.item.tests.length,
+        };
+      });
+      return summarizeEarlyStopping(outcomes, rounds);
+    },
+  };
+}
+
+/** Sums per-problem outcomes into an {@link EarlyStoppingResult}. */
+export function summarizeEarlyStopping(
+  outcomes: EarlyStoppedProblem[],
+  rounds: number,
+): EarlyStoppingResult {
   const sum = (pick: (outcome: EarlyStoppedProblem) => number) =>
     outcomes.reduce((total, outcome) => total + pick(outcome), 0);
   return {

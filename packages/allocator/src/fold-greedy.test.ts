@@ -1,5 +1,5 @@
+import type { ProblemMatrix } from "@coderm/core";
 import { createRandom } from "@coderm/core";
-import type { ProblemMatrix } from "@coderm/reward-tests";
 import { describe, expect, it } from "vitest";
 import type { DifficultyEstimator } from "./difficulty.js";
 import { allocateFoldGreedy, foldGreedyPlan, gainVectors } from "./fold-greedy.js";

@@ -1,5 +1,4 @@
-import type { Random } from "@coderm/core";
-import type { ProblemMatrix } from "@coderm/reward-tests";
+import type { ProblemMatrix, Random } from "@coderm/core";
 import { allocateGreedy } from "./allocate.js";
 import type { DifficultyEstimator } from "./difficulty.js";
 import { type AccuracyCurve, fitGainModel } from "./gain-model.js";

@@ -1,5 +1,5 @@
+import type { ProblemMatrix, TestBasedReward } from "@coderm/core";
 import { createRandom } from "@coderm/core";
-import type { ProblemMatrix, TestBasedReward } from "@coderm/reward-tests";
 import { pickAccuracy, testOrder } from "./pick-accuracy.js";
 
 /**

@@ -18,11 +18,14 @@ export {
   type PredictedDifficultyOptions,
 } from "./difficulty.js";
 export {
+  createEarlyStopping,
   type EarlyStoppedProblem,
+  type EarlyStopping,
   type EarlyStoppingOptions,
   type EarlyStoppingResult,
+  type EarlyStoppingRound,
   earlyStoppingMethods,
-  rerankWithEarlyStopping,
+  summarizeEarlyStopping,
 } from "./early-stopping.js";
 export {
   allocateFoldGreedy,

@@ -1,5 +1,5 @@
 import type { Random } from "@coderm/core";
-import { type ProblemMatrix, rankingPassAtK, type TestBasedReward } from "@coderm/reward-tests";
+import { type ProblemMatrix, rankingPassAtK, type TestBasedReward } from "@coderm/core";
 
 const rowLists = new WeakMap<ProblemMatrix, number[]>();
 

@@ -1,55 +1,11 @@
-import { type Candidate, CodermError, createRandom, PassMatrix, type UnitTest } from "@coderm/core";
-import {
-  createCodermVoteReward,
-  createCodetReward,
-  type ProblemMatrix,
-} from "@coderm/reward-tests";
+import { CodermError, createRandom, type ProblemMatrix } from "@coderm/core";
+import { createCodermVoteReward, createCodetReward } from "@coderm/reward-tests";
 import { describe, expect, it } from "vitest";
 import { assignFolds } from "./fold-greedy.js";
+import { problemMatrix } from "./problem-matrix-fixture.js";
 import { type AllocationStudyOptions, allocationStudy } from "./study.js";
 import { studyStrategies } from "./study-result.js";
 import { createTestBudget } from "./test-budget.js";
-
-/**
- * A hand-built executed problem: `programs` names each row's program (repeats are duplicate
- * samples), `rows` its verdicts (`P` pass, `F` fail), one character per test.
- */
-function problemMatrix(
-  id: string,
-  programs: string[],
-  rows: string[],
-  correct: boolean[],
-): ProblemMatrix {
-  const columns = rows[0]?.length ?? 0;
-  const tests: UnitTest[] = Array.from({ length: columns }, (_, column) => ({
-    id: `${id}:t${column}`,
-    problemId: id,
-    kind: "assert",
-    code: `assert f(${column}) == ${column}`,
-  }));
-  const candidates: Candidate[] = programs.map((program) => ({
-    id: `${id}:${program}`,
-    problemId: id,
-    code: `def f(x):\n    return ${program}\n`,
-  }));
-  const matrix = new PassMatrix(
-    id,
-    candidates.map((candidate) => candidate.id),
-    tests.map((test) => test.id),
-  );
-  rows.forEach((row, index) => {
-    [...row].forEach((cell, column) => {
-      matrix.set(index, column, cell === "P" ? "pass" : "fail");
-    });
-  });
-  return {
-    problem: { id, prompt: "def f(x):\n", entryPoint: "f", language: "python" },
-    candidates,
-    tests,
-    matrix,
-    correct,
-  };
-}
 
 /** Six problems of 0 to 4 tests: easy, hard, tied and without tests. */
 function problems(): ProblemMatrix[] {

@@ -1,5 +1,5 @@
+import type { ProblemMatrix, TestBasedReward } from "@coderm/core";
 import { bootstrapInterval, CodermError, createRandom, type Interval } from "@coderm/core";
-import type { ProblemMatrix, TestBasedReward } from "@coderm/reward-tests";
 import { allocateEqual } from "./allocate.js";
 import {
   createOracleDifficulty,

@@ -1,12 +1,17 @@
-import { CodermError, createRandom } from "@coderm/core";
-import type { ProblemMatrix, RerankOptions, TestBasedReward } from "@coderm/reward-tests";
+import {
+  CodermError,
+  createRandom,
+  type ProblemMatrix,
+  type TestBasedReward,
+  type TestSelection,
+} from "@coderm/core";
 import { allocateEqual } from "./allocate.js";
 import { createOracleDifficulty, createPredictedDifficulty } from "./difficulty.js";
 import { allocateFoldGreedy, assignFolds, foldGreedyPlan } from "./fold-greedy.js";
 import { type AccuracyCurve, accuracyCurve } from "./gain-model.js";
 import { passRate, testOrder } from "./pick-accuracy.js";
 
-/** How `coderm rerank --test-budget` spends a budget: evenly, greedy on predicted or gold difficulty. */
+/** How a test budget is spent: evenly, greedy on predicted or gold difficulty. */
 export const testBudgetAllocations = ["equal", "greedy", "oracle"] as const;
 
 /** Options of {@link createTestBudget}. */
@@ -24,22 +29,18 @@ export interface TestBudgetOptions {
 }
 
 /**
- * A test budget for `rerank`'s `testSelection`: each repeat draws a random order of every
+ * A test budget as a {@link TestSelection} for reranking: each repeat draws a random order of every
  * problem's tests, allocates `budget x problems` tests across problems (`equal`; `greedy` on
  * cross-validated predicted difficulty, whose first round counts toward the budget; `oracle`,
  * greedy on the gold pass rate) and keeps the first tests of each order. The matrices are the
  * run's full ones: this measures what the budget would have picked.
  */
-export function createTestBudget(
-  options: TestBudgetOptions,
-): NonNullable<RerankOptions["testSelection"]> {
+export function createTestBudget(options: TestBudgetOptions): TestSelection {
   if (!(options.budget > 0))
     throw new CodermError(
       "invalid-input",
       `a test budget must be positive, got ${options.budget}`,
-      {
-        field: "--test-budget",
-      },
+      { field: "budget" },
     );
   const probeTests = options.probeTests ?? 1;
   let curves: AccuracyCurve[] | undefined;

@@ -4,7 +4,8 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CodermError, defaultCacheDir, isGzipFile, openDecompressed } from "@coderm/core";
+import { CodermError } from "@coderm/core";
+import { defaultCacheDir, isGzipFile, openDecompressed } from "@coderm/core/node";
 import { type Dataset, type DatasetFile, getDataset } from "./datasets.js";
 
 /** Where dataset files come from. */

@@ -24,6 +24,17 @@ export interface Dataset {
   license: string;
   /** The model that wrote the samples of a sample set. */
   model?: string;
+  /**
+   * Time limit of one ground-truth test in milliseconds, as the benchmark's own harness sets it
+   * (HumanEval's and MBPP's 3 s; EvalPlus's 1 s; CodeT's 0.1 s for its released set).
+   */
+  timeLimitMs: number;
+  /**
+   * How its generated tests are judged beyond their verdicts: `codet-packed-suite` fails every
+   * candidate of a problem whose tests do not compile packed into one function, as CodeT's runner
+   * does (see `codetPackedSuiteFailures`); `verdicts` judges each test by its verdict alone.
+   */
+  judging: "verdicts" | "codet-packed-suite";
   files: readonly DatasetFile[];
 }
 
@@ -39,6 +50,8 @@ export const datasets = [
     description: "HumanEval: 164 hand-written Python problems with `check(candidate)` tests",
     language: "python",
     kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
     license: "MIT",
     files: [
       {
@@ -54,6 +67,8 @@ export const datasets = [
     description: "HumanEval+ v0.1.10 (EvalPlus): HumanEval with about 750 test inputs a problem",
     language: "python",
     kind: "benchmark",
+    timeLimitMs: 1000,
+    judging: "verdicts",
     license: "Apache-2.0",
     files: [
       {
@@ -69,6 +84,8 @@ export const datasets = [
     description: "MBPP (sanitized): 427 hand-verified basic Python problems with assert tests",
     language: "python",
     kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
     license: "CC-BY-4.0",
     files: [
       {
@@ -84,6 +101,8 @@ export const datasets = [
     description: "MBPP+ v0.2.0 (EvalPlus): 378 MBPP problems with many more test inputs",
     language: "python",
     kind: "benchmark",
+    timeLimitMs: 1000,
+    judging: "verdicts",
     license: "Apache-2.0",
     files: [
       {
@@ -99,6 +118,8 @@ export const datasets = [
     description: "HumanEval-X JavaScript (CodeGeeX): 164 problems with canonical solutions",
     language: "javascript",
     kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
     license: "Apache-2.0",
     files: [
       {
@@ -114,6 +135,8 @@ export const datasets = [
     description: "MultiPL-E HumanEval in JavaScript: 161 problems with node:assert tests",
     language: "javascript",
     kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
     license: "MIT",
     files: [
       {
@@ -129,6 +152,8 @@ export const datasets = [
     description: "MultiPL-E HumanEval in TypeScript: 159 problems with node:assert tests",
     language: "typescript",
     kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
     license: "MIT",
     files: [
       {
@@ -145,6 +170,8 @@ export const datasets = [
       "CodeT's HumanEval samples from CodeGen-Mono-16B: 100 solutions and 100 test completions a problem",
     language: "python",
     kind: "sample-set",
+    timeLimitMs: 100,
+    judging: "codet-packed-suite",
     license: "MIT",
     model: "codegen-mono-16b",
     // The loader reads these four in this order.

@@ -4,9 +4,9 @@ import {
   type Problem,
   type PythonValue,
   parsePythonJson,
-  readJsonl,
   type UnitTest,
 } from "@coderm/core";
+import { readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 import { mbppPlusArguments } from "./mbpp-plus-inputs.js";
 

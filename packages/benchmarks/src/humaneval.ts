@@ -1,8 +1,9 @@
-import { contentId, type Problem, readJsonl } from "@coderm/core";
+import { contentId, type Problem } from "@coderm/core";
+import { readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 
 /** A line of HumanEval.jsonl (and of CodeT's HumanEval files, which share its fields). */
-export const humanEvalRecordSchema = z.object({
+const humanEvalRecordSchema = z.object({
   task_id: z.string().min(1),
   prompt: z.string(),
   entry_point: z.string().min(1),
@@ -11,7 +12,7 @@ export const humanEvalRecordSchema = z.object({
 });
 
 /** A HumanEval record as a problem whose one ground-truth test is its `check(candidate)`. */
-export function humanEvalProblem(record: z.infer<typeof humanEvalRecordSchema>): Problem {
+function humanEvalProblem(record: z.infer<typeof humanEvalRecordSchema>): Problem {
   return {
     id: record.task_id,
     prompt: record.prompt,

@@ -1,10 +1,5 @@
 export {
-  type CodetTestSample,
   codetPackedSuiteFailures,
-  codetStopTokens,
-  type ExtractCodetTestsOptions,
-  extractCodetSolution,
-  extractCodetTests,
   type SampleSet,
   type SampleSetCounts,
   type SampleSetStatistics,
@@ -26,15 +21,4 @@ export {
   getDataset,
 } from "./datasets.js";
 export { type CallTest, type ComputeExpectedOutputs, withExpectedOutputs } from "./evalplus.js";
-export {
-  expectedOutputsFromExecutor,
-  type JudgedSample,
-  type JudgeOptions,
-  judgeSamples,
-  passAtKPercent,
-  readSamples,
-  type Sample,
-  sampleRecordSchema,
-} from "./judge.js";
 export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";
-export { compilesInPython } from "./python.js";

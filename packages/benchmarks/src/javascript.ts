@@ -1,4 +1,5 @@
-import { CodermError, contentId, type Language, type Problem, readJsonl } from "@coderm/core";
+import { CodermError, contentId, type Language, type Problem } from "@coderm/core";
+import { readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 
 const humanEvalXSchema = z.object({

@@ -1,5 +1,6 @@
 import { CodermError, type Problem } from "@coderm/core";
-import { type ExtractCodetTestsOptions, readCodetSampleSet, type SampleSet } from "./codet.js";
+import type { ExtractCodetTestsOptions } from "@coderm/generators";
+import { readCodetSampleSet, type SampleSet } from "./codet.js";
 import { type DatasetOptions, resolveDataset, resolveDatasetFile } from "./dataset-files.js";
 import { type DatasetName, datasets, getDataset } from "./datasets.js";
 import { readHumanEvalPlus, readMbppPlus } from "./evalplus.js";

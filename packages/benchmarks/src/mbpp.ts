@@ -1,5 +1,6 @@
 import { text } from "node:stream/consumers";
-import { CodermError, contentId, openDecompressed, type Problem } from "@coderm/core";
+import { CodermError, contentId, type Problem } from "@coderm/core";
+import { openDecompressed } from "@coderm/core/node";
 import { z } from "zod";
 
 const mbppSchema = z.array(

@@ -1,5 +1,4 @@
 export { AsyncQueue } from "./async-queue.js";
-export { defaultCacheDir } from "./cache-dir.js";
 export { contentId, jsonContentId, normalizeText, sha256 } from "./content-id.js";
 export {
   CodermError,
@@ -7,14 +6,31 @@ export {
   type CodermErrorLocation,
   type CodermErrorOptions,
 } from "./errors.js";
+export {
+  type ExecuteOptions,
+  type Executor,
+  type ExecutorCapabilities,
+  type SandboxLevel,
+  sandboxLevels,
+} from "./interfaces/executor.js";
 export type {
-  ExecuteOptions,
-  Executor,
-  ExecutorCapabilities,
+  Ranking,
   RewardInput,
   RewardModel,
   Selection,
-} from "./interfaces.js";
+  TestBasedReward,
+} from "./interfaces/reward-model.js";
+export type { TestScore, TestScorer, TestScorerInput } from "./interfaces/test-scorer.js";
+export type { TestSelection } from "./interfaces/test-selection.js";
+export type {
+  ChatMessage,
+  Completion,
+  GenerateOptions,
+  GenerationJob,
+  GenerationUsage,
+  Sampling,
+  TextGenerator,
+} from "./interfaces/text-generator.js";
 export {
   canonicalJson,
   type JsonValue,
@@ -24,23 +40,11 @@ export {
   stringifyJson,
 } from "./json.js";
 export {
-  createJsonlWriter,
-  isGzipFile,
-  type JsonlRecord,
-  type JsonlWriter,
-  type JsonlWriterOptions,
-  openDecompressed,
-  type ReadJsonlOptions,
-  readJsonl,
-  writeJsonl,
-} from "./jsonl.js";
-export {
   assertTestSchema,
   type Candidate,
   callTestSchema,
   candidateSchema,
   checkTestSchema,
-  defaultExecutionLimits,
   type ExecutionLimits,
   type ExecutionRequest,
   executionLimitsSchema,
@@ -48,7 +52,6 @@ export {
   type Language,
   languageSchema,
   type Problem,
-  type ProblemInput,
   problemSchema,
   type Source,
   sourceSchema,
@@ -65,14 +68,13 @@ export {
   verdictStatusSchema,
 } from "./model.js";
 export { PassMatrix, type PassMatrixData, passMatrixSchema } from "./pass-matrix.js";
-export { type PythonRuntime, resolvePython, runPython } from "./python.js";
+export type { ProblemMatrix } from "./problem-matrix.js";
 export { createRandom, type Random } from "./random.js";
-export { inTransaction, openSqliteStore, type SqliteStoreLayout } from "./sqlite-store.js";
+export { rankingFromScores, rankingPassAtK } from "./ranking.js";
 export {
   average,
   type BootstrapOptions,
   bootstrapInterval,
   type Interval,
-  meanPassAtK,
   passAtK,
 } from "./statistics.js";

@@ -74,7 +74,7 @@ export const unitTestSchema = z.discriminatedUnion("kind", [
 export type UnitTest = z.infer<typeof unitTestSchema>;
 /** The kinds of unit test. */
 export type UnitTestKind = UnitTest["kind"];
-/** The list of unit test kinds. */
+/** Every unit test kind, in a fixed order. */
 export const unitTestKinds: readonly UnitTestKind[] = [
   "assert",
   "unittest",
@@ -97,8 +97,6 @@ export const problemSchema = z
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-/** A programming problem (input type: `language` may be left out and defaults to python). */
-export type ProblemInput = z.input<typeof problemSchema>;
 /** A programming problem. */
 export type Problem = z.infer<typeof problemSchema>;
 
@@ -130,19 +128,14 @@ export const executionLimitsSchema = z
 /** Resource limits of one execution. */
 export type ExecutionLimits = z.infer<typeof executionLimitsSchema>;
 
-/** Limits used when a caller gives none: 1 s a test, 1 GiB, 64 KiB of captured output. */
-export const defaultExecutionLimits: ExecutionLimits = {
-  timeMs: 1000,
-  memoryMb: 1024,
-  outputBytes: 65_536,
-};
-
 /** A candidate with the tests to run against it. */
 export const executionRequestSchema = z
   .object({
     candidate: candidateSchema,
     tests: z.array(unitTestSchema),
     limits: executionLimitsSchema,
+    /** The candidate's language; python when absent. Routing executors dispatch on it. */
+    language: languageSchema.optional(),
   })
   .strict();
 /** A candidate with the tests to run against it. */

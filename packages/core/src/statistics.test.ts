@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodermError } from "./errors.js";
-import { average, bootstrapInterval, meanPassAtK, passAtK } from "./statistics.js";
+import { average, bootstrapInterval, passAtK } from "./statistics.js";
 
 /** The definition, 1 - C(n-c, k) / C(n, k), with exact big-integer binomials. */
 function passAtKByBinomials(n: number, c: number, k: number): number {
@@ -38,19 +38,6 @@ describe("passAtK", () => {
     expect(() => passAtK(5, 6, 1)).toThrow(CodermError);
     expect(() => passAtK(5, 2, 6)).toThrow(/at least 6 samples/);
     expect(() => passAtK(5, 2, 0)).toThrow(CodermError);
-  });
-
-  it("averages over problems", () => {
-    expect(
-      meanPassAtK(
-        [
-          { n: 10, c: 5 },
-          { n: 10, c: 0 },
-        ],
-        1,
-      ),
-    ).toBeCloseTo(0.25, 14);
-    expect(meanPassAtK([], 1)).toBe(0);
   });
 });
 

@@ -27,14 +27,6 @@ export function passAtK(n: number, c: number, k: number): number {
   return 1 - failAll;
 }
 
-/** The mean of pass@k over problems, each given as (samples, correct samples). */
-export function meanPassAtK(results: readonly { n: number; c: number }[], k: number): number {
-  if (results.length === 0) return 0;
-  let total = 0;
-  for (const { n, c } of results) total += passAtK(n, c, k);
-  return total / results.length;
-}
-
 /** A point estimate with a confidence interval. */
 export interface Interval {
   mean: number;

@@ -1,9 +1,10 @@
 /**
  * Benchmark: CodeT's HumanEval CodeGen-16B set (every unique solution against its post-processed
  * tests and the HumanEval ground truth, 0.1 s a test) on the local executor (`process` level) and
- * on the Docker executor, cold, back to back on the same machine. Prints both throughputs, their
- * ratio, the per-job overhead (a one-test request's round trip on one worker) and every (candidate,
- * test) pair whose verdict differs. Asserts nothing.
+ * on the Docker executor, back to back on the same machine, each composed as the pipeline
+ * composes it (`withVerdictCache(withDeduplication(backend))`), cold then warm. Prints both runs'
+ * figures, the cold throughput ratio, the per-job overhead (a one-test request's round trip on one
+ * harness process) and every (candidate, test) pair whose verdict differs. Asserts nothing.
  *
  *   CODERM_DATA_DIR=../shared/data pnpm --filter @coderm/executor-docker bench [-- --docker-host URL --image TAG]
  *
@@ -14,9 +15,10 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadProblems, loadSampleSet, sampleSetRequests } from "@coderm/benchmarks";
 import type { ExecutionRequest, Executor } from "@coderm/core";
-import { createLocalExecutor } from "@coderm/executor";
-import { createDockerExecutor } from "@coderm/executor-docker";
+import { formatExecutorBenchmark, runExecutorBenchmark } from "@coderm/executor/testing";
+import { createDockerExecutor, type DockerExecutor } from "@coderm/executor-docker";
 import { startTestEngine } from "@coderm/executor-docker/testing";
+import { createLocalExecutor } from "@coderm/executor-python";
 
 const { values } = parseArgs({
   // `pnpm bench -- --flag` passes the `--` along
@@ -35,24 +37,11 @@ const groundTruth = new Map(
   (await loadProblems("humaneval")).map((problem) => [problem.id, problem.tests ?? []]),
 );
 const limits = { timeMs: 100, memoryMb: 1024, outputBytes: 4096 };
+const requests = (): ExecutionRequest[] => sampleSetRequests(set, limits, groundTruth);
 
-function requests(): ExecutionRequest[] {
-  return sampleSetRequests(set, limits, groundTruth);
-}
-
-async function run(executor: Executor & { start(): Promise<void> }) {
-  await executor.start();
-  const verdicts = new Map<string, string>();
-  const started = performance.now();
-  for await (const verdict of executor.execute(requests()))
-    verdicts.set(`${verdict.candidateId}\t${verdict.testId}`, verdict.status);
-  const wallS = (performance.now() - started) / 1000;
-  return { verdicts, wallS };
-}
-
-/** Mean round trip of a one-test request on one worker, in ms. */
-async function perJob(executor: Executor & { start(): Promise<void> }): Promise<number> {
-  await executor.start();
+/** Mean round trip of a one-test request on one harness process, in ms (no cache). */
+async function perJob(executor: Executor): Promise<number> {
+  await executor.fingerprint();
   const test = { id: "t", problemId: "p", kind: "assert" as const, code: "assert f(1) == 1" };
   const one = (index: number): ExecutionRequest => ({
     candidate: { id: `c${index}`, problemId: "p", code: `def f(x):\n    return x  # ${index}\n` },
@@ -69,44 +58,48 @@ const engine = values["docker-host"] === undefined ? await startTestEngine() : u
 try {
   const endpoints = [values["docker-host"] ?? engine!.socketPath];
   const image = values.image ?? engine?.image;
-  const common = { cache: false as const, ...(workers ? { workers } : {}) };
-  const localExecutor = createLocalExecutor(common);
-  const local = await run(localExecutor);
-  await localExecutor.close();
-  const dockerExecutor = createDockerExecutor({
-    ...common,
-    endpoints,
-    ...(image ? { image } : {}),
+  const common = workers ? { workers } : {};
+  const docker = (settings: { workers?: number } = common) =>
+    createDockerExecutor({ ...settings, endpoints, ...(image ? { image } : {}) });
+  const local = await runExecutorBenchmark({
+    createBackend: () => createLocalExecutor(common),
+    requests,
+    keepStatuses: true,
   });
-  const docker = await run(dockerExecutor);
-  const placement = dockerExecutor.placement;
-  await dockerExecutor.close();
+  let lastDocker: DockerExecutor | undefined;
+  const remote = await runExecutorBenchmark({
+    createBackend: () => {
+      lastDocker = docker();
+      return lastDocker;
+    },
+    requests,
+    keepStatuses: true,
+  });
+  // Where the last run's harness processes ran (still known after it closed).
+  const placement = lastDocker?.placement ?? [];
+  const localStatuses = local.coldStatuses!;
+  const dockerStatuses = remote.coldStatuses!;
   const differing: string[] = [];
-  for (const [key, status] of local.verdicts)
-    if (docker.verdicts.get(key) !== status)
-      differing.push(`${key}\t${status} -> ${docker.verdicts.get(key)}`);
-  const localOne = createLocalExecutor({ cache: false, workers: 1 });
-  const dockerOne = createDockerExecutor({
-    cache: false,
-    workers: 1,
-    endpoints,
-    ...(image ? { image } : {}),
-  });
+  for (const [key, status] of localStatuses)
+    if (dockerStatuses.get(key) !== status)
+      differing.push(`${key}\t${status} -> ${dockerStatuses.get(key)}`);
+  const localOne = createLocalExecutor({ workers: 1 });
+  const dockerOne = docker({ workers: 1 });
   const jobLocal = await perJob(localOne);
   const jobDocker = await perJob(dockerOne);
   await localOne.close();
   await dockerOne.close();
-  const pairs = local.verdicts.size;
+  const pairs = localStatuses.size;
   console.log(
-    `CodeT HumanEval CodeGen-16B set, ${pairs} (candidate, test) pairs, docker placement ${JSON.stringify(placement)}`,
+    `CodeT HumanEval CodeGen-16B set, ${pairs} (candidate, test) pairs, docker placement ${JSON.stringify(placement)} (${local.machine})`,
   );
   console.log(
-    `local  (process) wall ${local.wallS.toFixed(2)} s  ${Math.round(pairs / local.wallS)} pairs/s`,
+    `local (process), ${local.processes} harness processes\n${formatExecutorBenchmark(local)}`,
   );
+  console.log(`docker\n${formatExecutorBenchmark(remote)}`);
   console.log(
-    `docker           wall ${docker.wallS.toFixed(2)} s  ${Math.round(pairs / docker.wallS)} pairs/s`,
+    `cold: local ${Math.round(pairs / local.cold.wallS)} pairs/s, docker ${Math.round(pairs / remote.cold.wallS)} pairs/s: docker throughput = ${((100 * local.cold.wallS) / remote.cold.wallS).toFixed(1)} % of local`,
   );
-  console.log(`docker throughput = ${((100 * local.wallS) / docker.wallS).toFixed(1)} % of local`);
   console.log(
     `per-job round trip: local ${jobLocal.toFixed(2)} ms, docker ${jobDocker.toFixed(2)} ms (overhead ${(jobDocker - jobLocal).toFixed(2)} ms)`,
   );

@@ -10,10 +10,9 @@ describeAdversarialSuite(
     const executor = createDockerExecutor({
       endpoints: [engine.socketPath],
       image: engine.image,
-      cache: false,
       workers: 2,
     });
-    await executor.start();
+    await executor.fingerprint();
     return executor;
   },
   {

@@ -68,7 +68,7 @@ export async function cachedDebianRootfs(options: DebianRootfsOptions): Promise<
   if (process.getuid?.() !== 0) {
     throw new CodermError(
       "unsupported",
-      `building the offline sandbox image runs debootstrap, which needs root: run it as root once (it caches ${target}), or build with --online`,
+      `building the offline sandbox image runs debootstrap, which needs root: run it as root once (it caches ${target}), or build with mode "online"`,
     );
   }
   const debootstrap = await findExecutable("debootstrap");

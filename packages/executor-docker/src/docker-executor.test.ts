@@ -1,10 +1,11 @@
-import { createLocalExecutor } from "@coderm/executor";
 import {
   assertTest,
   collect,
   describeExecutorConformance,
+  pythonConformanceFixtures,
   request,
 } from "@coderm/executor/testing";
+import { createLocalExecutor } from "@coderm/executor-python";
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import { createDockerExecutor } from "./docker-executor.js";
@@ -13,16 +14,19 @@ import { startTestEngine, testEngine } from "./testing/engine.js";
 const engine = testEngine();
 const docker = new Docker({ socketPath: engine.socketPath });
 
-describeExecutorConformance("docker", async () => {
-  const executor = createDockerExecutor({
-    endpoints: [engine.socketPath],
-    image: engine.image,
-    cache: false,
-    workers: 2,
-  });
-  await executor.start();
-  return executor;
-});
+describeExecutorConformance(
+  "docker",
+  async () => {
+    const executor = createDockerExecutor({
+      endpoints: [engine.socketPath],
+      image: engine.image,
+      workers: 2,
+    });
+    await executor.fingerprint();
+    return executor;
+  },
+  pythonConformanceFixtures,
+);
 
 /** Candidates with known verdicts: `good-i` pass every test, `bad-i` fail every test. */
 function knownBatch(candidates: number, testCount: number) {
@@ -45,15 +49,14 @@ function knownBatch(candidates: number, testCount: number) {
 }
 
 describe("docker executor", () => {
-  it("runs workers in locked-down containers and reports where they run", async () => {
+  it("runs harness processes in locked-down containers and reports where they run", async () => {
     const executor = createDockerExecutor({
       endpoints: [`unix://${engine.socketPath}`],
       image: engine.image,
-      cache: false,
       workers: 2,
     });
     try {
-      await executor.start();
+      await executor.fingerprint();
       expect(executor.placement).toEqual([{ endpoint: `unix://${engine.socketPath}`, workers: 2 }]);
       expect(executor.confinement[0]).toBe("docker");
       const containers = await docker.listContainers({
@@ -106,11 +109,10 @@ describe("docker executor", () => {
         ],
       ),
     ];
-    const local = createLocalExecutor({ cache: false, workers: 2 });
+    const local = createLocalExecutor({ workers: 2 });
     const remote = createDockerExecutor({
       endpoints: [engine.socketPath],
       image: engine.image,
-      cache: false,
       workers: 2,
     });
     try {
@@ -127,11 +129,10 @@ describe("docker executor", () => {
     const executor = createDockerExecutor({
       endpoints: [engine.socketPath],
       image: engine.image,
-      cache: false,
       workers: 2,
     });
     try {
-      await executor.start();
+      await executor.fingerprint();
       const batch = knownBatch(24, 6);
       const running = collect(executor, batch);
       await new Promise((resolve) => setTimeout(resolve, 800));
@@ -158,9 +159,8 @@ describe("docker executor", () => {
     const executor = createDockerExecutor({
       endpoints: ["unix:///nonexistent/docker.sock"],
       image: engine.image,
-      cache: false,
     });
-    await expect(executor.start()).rejects.toThrow(
+    await expect(executor.fingerprint()).rejects.toThrow(
       /cannot reach the Docker daemon at unix:\/\/\/nonexistent\/docker\.sock[\s\S]*Start dockerd/,
     );
     await executor.close();
@@ -170,10 +170,9 @@ describe("docker executor", () => {
     const executor = createDockerExecutor({
       endpoints: [engine.socketPath],
       image: "coderm-sandbox:does-not-exist",
-      cache: false,
     });
-    await expect(executor.start()).rejects.toThrow(
-      /coderm-sandbox:does-not-exist[\s\S]*coderm sandbox build/,
+    await expect(executor.fingerprint()).rejects.toThrow(
+      /coderm-sandbox:does-not-exist[\s\S]*buildSandboxImage/,
     );
     await executor.close();
   });
@@ -183,11 +182,10 @@ describe("docker executor", () => {
     const executor = createDockerExecutor({
       endpoints: [engine.socketPath, second.socketPath],
       image: engine.image,
-      cache: false,
       workers: 2,
     });
     try {
-      await executor.start();
+      await executor.fingerprint();
       expect(executor.placement.map((entry) => entry.workers)).toEqual([1, 1]);
       const running = collect(executor, knownBatch(24, 6));
       await new Promise((resolve) => setTimeout(resolve, 800));
@@ -209,10 +207,9 @@ describe("docker executor", () => {
         { url: `unix://${engine.socketPath}`, workers: 3 },
       ],
       image: engine.image,
-      cache: false,
     });
     try {
-      await executor.start();
+      await executor.fingerprint();
       expect(executor.placement).toEqual([
         { endpoint: `unix://${engine.socketPath}`, workers: 1 },
         { endpoint: `unix://${engine.socketPath}`, workers: 3 },

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { CodermError, type ExecutorCapabilities } from "@coderm/core";
+import { CodermError, type ExecutorCapabilities, unitTestKinds } from "@coderm/core";
 import {
   createHarnessExecutor,
   type HarnessExecutor,
-  type HarnessExecutorOptions,
-} from "@coderm/executor";
-import { type ContainerSpec, DockerWorker } from "./docker-worker.js";
+  type HarnessExecutorSettings,
+} from "@coderm/executor-python/internal";
+import { type ContainerSpec, startDockerHarnessProcess } from "./docker-harness-process.js";
 import {
   type DockerEndpoint,
   defaultEndpoint,
@@ -21,16 +21,17 @@ import {
 } from "./image.js";
 
 /** Settings of {@link createDockerExecutor}. */
-export interface DockerExecutorSettings extends HarnessExecutorOptions {
+export interface DockerExecutorSettings
+  extends Pick<HarnessExecutorSettings, "watchdogGraceMs" | "python"> {
   /**
    * Docker daemons to run on; work is spread by their capacity (CPU count, or `workers` of an
    * endpoint) and moves to the others when one goes away. Default: `DOCKER_HOST`, else the local
    * socket.
    */
   endpoints?: readonly DockerEndpoint[];
-  /** Total workers (containers); default: the endpoints' capacity. */
+  /** Harness processes (one container each) in all; default: the endpoints' capacity. */
   workers?: number;
-  /** The sandbox image; default `coderm-sandbox:<harness digest>` (`coderm sandbox build`). */
+  /** The sandbox image; default `coderm-sandbox:<harness digest>`, the name `buildSandboxImage` gives it. */
   image?: string;
   /** Memory limit of each container in MiB (4096). Each candidate also gets its `memoryMb`. */
   containerMemoryMb?: number;
@@ -40,24 +41,31 @@ export interface DockerExecutorSettings extends HarnessExecutorOptions {
   tmpfsMb?: number;
 }
 
-/** The Docker executor: a {@link HarnessExecutor} whose workers are containers. */
+/**
+ * The Docker executor: the Python harness in containers. Besides core's `Executor` it has
+ * `confinement` and `placement` (for reports) and syntax-tree `programKeys`.
+ */
 export type DockerExecutor = HarnessExecutor & {
-  /** Where the workers run: each endpoint with its worker count (after start). */
+  /** Where the harness processes run: each endpoint with its count (after the start). */
   readonly placement: readonly { endpoint: string; workers: number }[];
 };
 
-const capabilities: ExecutorCapabilities = {
+/** What the Docker executor runs: Python, every test kind, at the `docker` level. */
+export const dockerExecutorCapabilities: ExecutorCapabilities = {
   languages: ["python"],
-  testKinds: ["assert", "unittest", "check", "call", "stdio"],
+  testKinds: unitTestKinds,
   sandboxLevels: ["docker"],
 };
+const capabilities = dockerExecutorCapabilities;
 
 /**
- * Creates the Docker executor: the local executor's harness, verdicts and cache, with a pool of
+ * Creates the Docker executor: the local executor's harness and verdicts, with a pool of
  * long-lived containers on one or several Docker daemons. A container that dies or hangs is
  * replaced (on its own daemon, else on another) and its in-flight tests are retried once in the
- * fresh one, then reported. It refuses to start, naming the endpoint or image and the fix, when a
- * daemon does not answer or the image is missing or was built for another harness.
+ * fresh one, then reported. It refuses to start (`fingerprint()` rejects), naming the endpoint or
+ * image and the fix, when a daemon does not answer or the image is missing or was built for
+ * another harness. Like the local executor it is a bare backend: compose
+ * `withVerdictCache(withDeduplication(executor))` from `@coderm/executor` for caching.
  */
 export function createDockerExecutor(settings: DockerExecutorSettings = {}): DockerExecutor {
   const {
@@ -77,7 +85,7 @@ export function createDockerExecutor(settings: DockerExecutorSettings = {}): Doc
     name: "docker",
     capabilities,
     sandbox: "docker",
-    async startWorkers() {
+    async startProcesses() {
       connected = (wanted ?? [defaultEndpoint()]).map(resolveEndpoint);
       if (connected.length === 0)
         throw new CodermError("invalid-input", "no Docker endpoints given", { field: "endpoints" });
@@ -119,7 +127,7 @@ export function createDockerExecutor(settings: DockerExecutorSettings = {}): Doc
       const down = new Set<number>();
       return {
         size,
-        // A slot's worker starts on its own daemon; when that fails, on the others in turn.
+        // A slot's process starts on its own daemon; when that fails, on the others in turn.
         async start(slot: number) {
           const order = [home[slot]!, ...connected.keys()].filter(
             (index, position, all) => all.indexOf(index) === position,
@@ -129,9 +137,13 @@ export function createDockerExecutor(settings: DockerExecutorSettings = {}): Doc
           for (const index of tried.length > 0 ? tried : order) {
             const endpoint = connected[index]!;
             try {
-              const worker = await DockerWorker.start(endpoint.docker, spec, endpoint.label);
+              const started = await startDockerHarnessProcess(
+                endpoint.docker,
+                spec,
+                endpoint.label,
+              );
               down.delete(index);
-              return worker;
+              return started;
             } catch (error) {
               down.add(index);
               lastError = error;

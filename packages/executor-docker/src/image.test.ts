@@ -126,8 +126,9 @@ describe("sandbox image", () => {
       `the Docker daemon at ${endpoint} has no sandbox image coderm-sandbox:missing`,
     );
     expect(error.message).toContain(
-      `coderm sandbox build --docker-host ${endpoint} --tag coderm-sandbox:missing`,
+      "build it with buildSandboxImage on that daemon with tag coderm-sandbox:missing",
     );
+    expect(error.details).toMatchObject({ fix: "buildSandboxImage" });
   });
 
   it("names both digests when the image carries another harness", async () => {
@@ -137,7 +138,7 @@ describe("sandbox image", () => {
     expect(error.message).toContain(
       `carries harness ${"0".repeat(64)}, but this coderm runs harness ${await harnessDigest()}`,
     );
-    expect(error.message).toContain("coderm sandbox build");
+    expect(error.message).toContain("rebuild it with buildSandboxImage");
     expect(error.details).toMatchObject({
       endpoint,
       image: "coderm-test-outdated:1",

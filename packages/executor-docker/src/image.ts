@@ -1,32 +1,31 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { CodermError, defaultCacheDir } from "@coderm/core";
+import { CodermError } from "@coderm/core";
+import { defaultCacheDir } from "@coderm/core/node";
+import { type HarnessArchive, harnessArchive } from "@coderm/executor-python/internal";
 import type Docker from "dockerode";
 import { cachedDebianRootfs, defaultDebianMirror } from "./debian-rootfs.js";
 import { tarArchive, tarContentLength, tarEntry, tarTrailer } from "./tar-archive.js";
 
-/** The image label holding the sha256 (hex) of the harness.py the image carries. */
+/** The image label holding the sha256 (hex) of the harness (harness.pyz) the image carries. */
 export const sandboxImageLabel = "org.coderm.harness";
 
 /** Where the harness lives inside the sandbox image. */
-export const imageHarnessPath = "/opt/coderm/harness.py";
+export const imageHarnessPath = "/opt/coderm/harness.pyz";
 
 /** The Python interpreter of the sandbox image (3.11, with the full standard library). */
 export const imagePythonPath = "/usr/bin/python3";
 
 /** The repository of the default sandbox image name. */
-export const sandboxImageRepository = "coderm-sandbox";
+const sandboxImageRepository = "coderm-sandbox";
 
 /**
  * The base of the online build: the official Python 3.11 image on Debian bookworm, pinned by the
  * digest recorded for its `3.11.10-slim-bookworm` tag (the digest wins over the tag). Update both
  * together, after checking the digest with `docker buildx imagetools inspect`.
  */
-export const onlineBaseImage =
+const onlineBaseImage =
   "python:3.11.10-slim-bookworm@sha256:5148c0e4bbb64271bca1d3322360ebf4bfb7564507ae32dd639322e4952a6b16";
 
 /** Options of {@link buildSandboxImage}. */
@@ -57,28 +56,22 @@ export interface SandboxImage {
   digest: string;
 }
 
-let harness: Promise<{ path: string; data: Buffer; digest: string }> | undefined;
+let harness: Promise<HarnessArchive> | undefined;
 
-/** The harness.py shipped by @coderm/executor, read once. */
-function shippedHarness(): Promise<{ path: string; data: Buffer; digest: string }> {
-  harness ??= (async () => {
-    try {
-      const path = createRequire(import.meta.url).resolve("@coderm/executor/harness.py");
-      const data = await readFile(path);
-      return { path, data, digest: createHash("sha256").update(data).digest("hex") };
-    } catch (error) {
-      harness = undefined;
-      throw new CodermError(
-        "not-found",
-        `cannot read @coderm/executor/harness.py (${(error as Error).message}): build @coderm/executor first`,
-        { cause: error },
-      );
-    }
-  })();
+/** The harness (one file, harness.pyz) that @coderm/executor-python ships, read once. */
+function shippedHarness(): Promise<HarnessArchive> {
+  harness ??= harnessArchive().catch((error: unknown) => {
+    harness = undefined;
+    throw new CodermError(
+      "not-found",
+      `cannot read the harness of @coderm/executor-python (${(error as Error).message}): build @coderm/executor-python first`,
+      { cause: error },
+    );
+  });
   return harness;
 }
 
-/** The sha256 (hex) of the harness.py that @coderm/executor ships: the version an image must carry. */
+/** The sha256 (hex) of the harness.pyz that @coderm/executor-python ships: the version an image must carry. */
 export async function harnessDigest(): Promise<string> {
   return (await shippedHarness()).digest;
 }
@@ -106,7 +99,7 @@ export async function buildSandboxImage(
   await docker.ping().catch((error: unknown) => {
     throw new CodermError(
       "unavailable",
-      `cannot reach the Docker daemon at ${daemonAddress(docker)}: ${(error as Error).message}. Start dockerd there, or name a running daemon (coderm's --docker-host, DOCKER_HOST)`,
+      `cannot reach the Docker daemon at ${daemonAddress(docker)}: ${(error as Error).message}. Start dockerd there, or build on a running daemon (DOCKER_HOST)`,
       { cause: error },
     );
   });
@@ -177,7 +170,8 @@ export async function buildSandboxImage(
 
 /**
  * Checks that a daemon has the sandbox image and that it carries the harness this coderm ships.
- * Throws a {@link CodermError} naming the endpoint, the image and the fix (`coderm sandbox build`):
+ * Throws a {@link CodermError} naming the endpoint, the image and the fix ({@link buildSandboxImage}
+ * on that daemon, `details.fix`):
  * `not-found` when the image is missing, `checksum-mismatch` when its {@link sandboxImageLabel}
  * label is absent or holds another digest, `unavailable` when the daemon cannot be asked.
  */
@@ -187,8 +181,8 @@ export async function checkSandboxImage(
   endpointLabel: string,
 ): Promise<void> {
   const expected = await harnessDigest();
-  const fix = `coderm sandbox build --docker-host ${endpointLabel}${tag === (await defaultSandboxImage()) ? "" : ` --tag ${tag}`}`;
-  const details = { endpoint: endpointLabel, image: tag, expected };
+  const fix = `buildSandboxImage on that daemon${tag === (await defaultSandboxImage()) ? "" : ` with tag ${tag}`}`;
+  const details = { endpoint: endpointLabel, image: tag, expected, fix: "buildSandboxImage" };
   let labels: Record<string, string> | undefined;
   try {
     labels = (await docker.getImage(tag).inspect()).Config?.Labels ?? undefined;
@@ -196,7 +190,7 @@ export async function checkSandboxImage(
     if ((error as { statusCode?: number }).statusCode === 404) {
       throw new CodermError(
         "not-found",
-        `the Docker daemon at ${endpointLabel} has no sandbox image ${tag}: build it with \`${fix}\``,
+        `the Docker daemon at ${endpointLabel} has no sandbox image ${tag}: build it with ${fix}`,
         { details, cause: error },
       );
     }
@@ -211,8 +205,8 @@ export async function checkSandboxImage(
   throw new CodermError(
     "checksum-mismatch",
     actual === undefined
-      ? `the sandbox image ${tag} on the Docker daemon at ${endpointLabel} has no ${sandboxImageLabel} label (it was not built by coderm sandbox build), expected harness ${expected}: rebuild it with \`${fix}\``
-      : `the sandbox image ${tag} on the Docker daemon at ${endpointLabel} carries harness ${actual}, but this coderm runs harness ${expected}: rebuild it with \`${fix}\``,
+      ? `the sandbox image ${tag} on the Docker daemon at ${endpointLabel} has no ${sandboxImageLabel} label (it was not built by buildSandboxImage), expected harness ${expected}: rebuild it with ${fix}`
+      : `the sandbox image ${tag} on the Docker daemon at ${endpointLabel} carries harness ${actual}, but this coderm runs harness ${expected}: rebuild it with ${fix}`,
     { details: { ...details, actual: actual ?? null } },
   );
 }

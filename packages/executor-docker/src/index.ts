@@ -2,8 +2,8 @@ export {
   createDockerExecutor,
   type DockerExecutor,
   type DockerExecutorSettings,
+  dockerExecutorCapabilities,
 } from "./docker-executor.js";
-export type { ContainerSpec } from "./docker-worker.js";
 export {
   type DockerEndpoint,
   defaultEndpoint,
@@ -14,11 +14,6 @@ export {
   buildSandboxImage,
   checkSandboxImage,
   defaultSandboxImage,
-  harnessDigest,
-  imageHarnessPath,
-  imagePythonPath,
-  onlineBaseImage,
   type SandboxImage,
   type SandboxImageBuildOptions,
-  sandboxImageLabel,
 } from "./image.js";

@@ -1,22 +1,16 @@
-export { encodeFrame, FrameDecoder } from "./framing.js";
+export { checkExecutionRequest } from "./check-execution-request.js";
+export type { ExecutionStats, WrappedExecutor } from "./execution-stats.js";
 export {
-  createHarnessExecutor,
-  type ExecutorStats,
-  type HarnessExecutor,
-  type HarnessExecutorOptions,
-  type HarnessExecutorSettings,
-  type WorkerSupply,
-} from "./harness-executor.js";
+  createExecutorRegistry,
+  type ExecutorFactory,
+  type ExecutorRegistry,
+} from "./executor-registry.js";
+export type { CandidateKeying } from "./pair-keys.js";
+export { createRoutingExecutor, type ExecutorRoutes } from "./routing-executor.js";
 export {
-  createLocalExecutor,
-  type LocalExecutor,
-  type LocalExecutorSettings,
-} from "./local-executor.js";
-export { type SandboxLevel, sandboxLevels } from "./sandbox.js";
-export {
-  type CachedVerdict,
   createSqliteVerdictCache,
   type SqliteVerdictCacheSettings,
-  type VerdictCache,
-} from "./verdict-cache.js";
-export type { HarnessFrame, HarnessResult, HarnessWorker, WorkerExit } from "./worker.js";
+} from "./sqlite-verdict-cache.js";
+export type { CachedVerdict, VerdictCache } from "./verdict-cache.js";
+export { type DeduplicationSettings, withDeduplication } from "./with-deduplication.js";
+export { type VerdictCacheSettings, withVerdictCache } from "./with-verdict-cache.js";

@@ -1,211 +1,28 @@
-import { join } from "node:path";
-import type { StatementSync } from "node:sqlite";
-import {
-  defaultCacheDir,
-  inTransaction,
-  openSqliteStore,
-  parseJson,
-  stringifyJson,
-  type Verdict,
-  type VerdictStatus,
-  verdictStatuses,
-} from "@coderm/core";
+import type { Verdict } from "@coderm/core";
 
-/** What the cache keeps of a verdict: everything but the ids of the pair. */
+/** What a verdict cache keeps of a verdict: everything but the ids of the pair. */
 export type CachedVerdict = Omit<Verdict, "candidateId" | "testId" | "cached">;
 
 /**
- * Verdicts kept across runs, keyed by an execution context (harness version, runtime, sandbox,
- * limits), a candidate's content key and a test's content key.
+ * Verdicts kept across runs, keyed by an execution context (the executor's fingerprint, the
+ * language and the limits), a candidate's key and a test's content key; and, beside them, the
+ * program keys an executor computed (see `Executor.programKeys`), so a warm run needs no parser.
+ * {@link withVerdictCache} reads and writes it; {@link createSqliteVerdictCache} is the store.
  */
 export interface VerdictCache {
   /** Every cached verdict of a candidate in a context, by test key. */
   lookup(context: string, candidate: string): ReadonlyMap<string, CachedVerdict>;
-  /** Stores a verdict; it is durable after the next flush (at most `flushIntervalMs` later). */
+  /** Stores a verdict; it is durable after the next flush. */
   put(context: string, candidate: string, test: string, verdict: CachedVerdict): void;
   /**
-   * The syntax-tree key remembered for a program's text key: a key, null when the program does
-   * not parse, undefined when unknown.
+   * The program key remembered for a program's text key: a key, null when the executor could not
+   * key the program, undefined when unknown.
    */
   programKey(textKey: string): string | null | undefined;
-  /** Remembers a program's syntax-tree key (written with the next flush). */
-  rememberProgramKey(textKey: string, treeKey: string | null): void;
-  /** Writes pending verdicts now. */
+  /** Remembers a program's key (written with the next flush). */
+  rememberProgramKey(textKey: string, programKey: string | null): void;
+  /** Writes pending verdicts and program keys now. */
   flush(): void;
   /** Flushes and closes the store. */
   close(): void;
-}
-
-/** Settings of {@link createSqliteVerdictCache}. */
-export interface SqliteVerdictCacheSettings {
-  /** Database file; default `$CODERM_CACHE_DIR/verdicts.sqlite`, else under the XDG cache dir. */
-  path?: string;
-  /** How long verdicts may wait in memory before they are written (200 ms by default). */
-  flushIntervalMs?: number;
-  /**
-   * Verdicts kept decoded in memory, most recently looked-up candidates first (1,000,000, about
-   * 150 MB at most), so a candidate looked up again (rounds of tests, reruns in one process) costs
-   * no read. 0 turns it off.
-   */
-  memoryVerdicts?: number;
-}
-
-const schemaVersion = 2;
-
-const statusCode = new Map<VerdictStatus, number>(
-  verdictStatuses.map((status, index) => [status, index]),
-);
-
-type ChunkEntry = [
-  test: string,
-  status: number,
-  wallMs: number,
-  cpuMs: number,
-  detail?: Record<string, unknown>,
-];
-
-/**
- * A verdict cache in an embedded SQLite file (`node:sqlite`) in WAL mode. Verdicts are written in
- * batched transactions as one row per (context, candidate) per flush, holding that candidate's new
- * verdicts, so a run of 600,000 pairs writes a few tens of thousands of rows. A run killed at any
- * point (even SIGKILL) leaves a consistent store holding every verdict flushed before the kill.
- */
-export function createSqliteVerdictCache(settings: SqliteVerdictCacheSettings = {}): VerdictCache {
-  const path = settings.path ?? join(defaultCacheDir(), "verdicts.sqlite");
-  const database = openSqliteStore(path, {
-    what: "verdict cache",
-    schemaVersion,
-    tables: ["verdict_chunks", "program_keys"],
-    schema: `
-      CREATE TABLE IF NOT EXISTS verdict_chunks (
-        context BLOB NOT NULL,
-        candidate BLOB NOT NULL,
-        verdicts TEXT NOT NULL,
-        exact INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS verdict_chunks_by_candidate ON verdict_chunks (context, candidate);
-      CREATE TABLE IF NOT EXISTS program_keys (
-        text_key BLOB PRIMARY KEY,
-        tree_key TEXT
-      ) WITHOUT ROWID;
-    `,
-  });
-  const select: StatementSync = database.prepare(
-    "SELECT verdicts, exact FROM verdict_chunks WHERE context = ? AND candidate = ? ORDER BY rowid",
-  );
-  const insert: StatementSync = database.prepare("INSERT INTO verdict_chunks VALUES (?, ?, ?, ?)");
-  const selectProgram: StatementSync = database.prepare(
-    "SELECT tree_key FROM program_keys WHERE text_key = ?",
-  );
-  const insertProgram: StatementSync = database.prepare(
-    "INSERT OR REPLACE INTO program_keys VALUES (?, ?)",
-  );
-  let pendingPrograms = new Map<string, string | null>();
-  const flushIntervalMs = settings.flushIntervalMs ?? 200;
-  let pending = new Map<string, { context: string; candidate: string; entries: ChunkEntry[] }>();
-  let pendingCount = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  // Decoded lookups, least recently used first; kept in step with `put`.
-  const memory = new Map<string, Map<string, CachedVerdict>>();
-  const memoryLimit = settings.memoryVerdicts ?? 1_000_000;
-  let memorySize = 0;
-  const remember = (group: string, found: Map<string, CachedVerdict>) => {
-    if (found.size > memoryLimit) return;
-    memory.set(group, found);
-    memorySize += found.size;
-    for (const [oldest, verdicts] of memory) {
-      if (memorySize <= memoryLimit) break;
-      memory.delete(oldest);
-      memorySize -= verdicts.size;
-    }
-  };
-
-  const flush = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (pending.size === 0 && pendingPrograms.size === 0) return;
-    const chunks = pending;
-    const programs = pendingPrograms;
-    pending = new Map();
-    pendingPrograms = new Map();
-    pendingCount = 0;
-    inTransaction(database, path, "verdict cache", () => {
-      for (const { context, candidate, entries } of chunks.values()) {
-        // Only computed values can hold big integers or non-finite floats; other chunks take the
-        // native JSON parser when read.
-        const exact = entries.some((entry) => entry[4]?.value !== undefined) ? 1 : 0;
-        insert.run(key(context), key(candidate), stringifyJson(entries), exact);
-      }
-      for (const [textKey, treeKey] of programs) insertProgram.run(key(textKey), treeKey);
-    });
-  };
-
-  return {
-    lookup(context, candidate) {
-      const group = `${context}/${candidate}`;
-      const known = memory.get(group);
-      if (known !== undefined) {
-        memory.delete(group);
-        memory.set(group, known);
-        return known;
-      }
-      const found = new Map<string, CachedVerdict>();
-      for (const row of select.all(key(context), key(candidate)) as { verdicts: string }[]) {
-        for (const [test, status, wallMs, cpuMs, detail] of parseJson(
-          row.verdicts,
-        ) as ChunkEntry[]) {
-          const verdict: CachedVerdict = { status: verdictStatuses[status]!, wallMs, cpuMs };
-          found.set(test, detail === undefined ? verdict : Object.assign(verdict, detail));
-        }
-      }
-      if (memoryLimit > 0) remember(group, found);
-      return found;
-    },
-    programKey(textKey) {
-      if (pendingPrograms.has(textKey)) return pendingPrograms.get(textKey);
-      const row = selectProgram.get(key(textKey)) as { tree_key: string | null } | undefined;
-      return row === undefined ? undefined : row.tree_key;
-    },
-    rememberProgramKey(textKey, treeKey) {
-      if (closed) return;
-      pendingPrograms.set(textKey, treeKey);
-      timer ??= setTimeout(flush, flushIntervalMs).unref();
-    },
-    put(context, candidate, test, verdict) {
-      if (closed) return;
-      const { status, wallMs, cpuMs, ...detail } = verdict;
-      const entry: ChunkEntry = [test, statusCode.get(status)!, round(wallMs), round(cpuMs)];
-      if (Object.keys(detail).length > 0) entry.push(detail);
-      const group = `${context}/${candidate}`;
-      const known = memory.get(group);
-      if (known !== undefined && !known.has(test)) {
-        known.set(test, verdict);
-        memorySize += 1;
-      }
-      const chunk = pending.get(group);
-      if (chunk === undefined) pending.set(group, { context, candidate, entries: [entry] });
-      else chunk.entries.push(entry);
-      pendingCount += 1;
-      if (pendingCount >= 50_000) flush();
-      else timer ??= setTimeout(flush, flushIntervalMs).unref();
-    },
-    flush,
-    close() {
-      if (closed) return;
-      flush();
-      closed = true;
-      database.close();
-    },
-  };
-}
-
-/** Times are kept to the microsecond. */
-function round(milliseconds: number): number {
-  return Math.round(milliseconds * 1000) / 1000;
-}
-
-/** Keys are hex digests; the store keeps their first 16 bytes. */
-function key(hex: string): Buffer {
-  return Buffer.from(hex.slice(0, 32), "hex");
 }

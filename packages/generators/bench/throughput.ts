@@ -9,7 +9,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { createOpenAIGenerator, type GenerationJob } from "@coderm/generators";
+import type { GenerationJob } from "@coderm/core";
+import { createOpenAIGenerator } from "@coderm/generators";
 
 const { values } = parseArgs({
   // `pnpm bench -- --flag` passes the `--` along

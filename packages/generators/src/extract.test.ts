@@ -1,4 +1,5 @@
 import { contentId } from "@coderm/core";
+import { compilesInPython } from "@coderm/core/node";
 import { describe, expect, it } from "vitest";
 import {
   extractCode,
@@ -217,7 +218,6 @@ class TestHasCloseElements(unittest.TestCase):
     const [result] = await extractUnittestTests([
       { text: codermOutput, problemId: "p", entryPoint: "has_close_elements" },
     ]);
-    const { compilesInPython } = await import("@coderm/benchmarks");
     expect(result!.ok).toBe(true);
     if (result!.ok) {
       expect(await compilesInPython(result!.tests.map((test) => test.test.code))).toEqual([

@@ -1,13 +1,6 @@
-import { extractCodetSolution, extractCodetTests } from "@coderm/benchmarks";
-import {
-  CodermError,
-  contentId,
-  type Problem,
-  resolvePython,
-  runPython,
-  type Source,
-  type UnitTest,
-} from "@coderm/core";
+import { CodermError, contentId, type Problem, type Source, type UnitTest } from "@coderm/core";
+import { resolvePython, runPython } from "@coderm/core/node";
+import { extractCodetSolution, extractCodetTests } from "./codet-extraction.js";
 
 /** Which rule {@link extractCode} applied. */
 export type CodeExtractionRule = "python-block" | "first-block" | "raw";
@@ -319,7 +312,7 @@ export interface ExtractCodetAssertTestsOptions {
 
 /**
  * The `assert` tests of `codet` completions, split exactly as CodeT's `test_case_extract` does
- * (`extractCodetTests` of @coderm/benchmarks, one Python process for all), one list per output.
+ * (`extractCodetTests`, one Python process for all), one list per output.
  */
 export async function extractCodetAssertTests(
   outputs: readonly CodetTestOutput[],

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { StatementSync } from "node:sqlite";
-import { defaultCacheDir, inTransaction, jsonContentId, openSqliteStore } from "@coderm/core";
+import { jsonContentId } from "@coderm/core";
+import { defaultCacheDir, inTransaction, openSqliteStore } from "@coderm/core/node";
 
 /** One stored completion. */
 export interface StoredCompletion {

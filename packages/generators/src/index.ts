@@ -1,4 +1,11 @@
 export {
+  type CodetTestSample,
+  codetStopTokens,
+  type ExtractCodetTestsOptions,
+  extractCodetSolution,
+  extractCodetTests,
+} from "./codet-extraction.js";
+export {
   type CodeExtractionRule,
   type CodetTestOutput,
   type ExtractCodetAssertTestsOptions,
@@ -20,18 +27,8 @@ export {
   type StoredCompletion,
 } from "./generation-cache.js";
 export { createHttpFetch, type HttpFetchOptions } from "./http-fetch.js";
+export { createOpenAIGenerator, type OpenAIGeneratorSettings } from "./openai-generator.js";
 export {
-  type Completion,
-  createOpenAIGenerator,
-  type GenerateOptions,
-  type GenerationJob,
-  type GenerationUsage,
-  type OpenAIGeneratorSettings,
-  type Sampling,
-  type TextGenerator,
-} from "./openai-generator.js";
-export {
-  type ChatMessage,
   type ExtractionRule,
   getPromptTemplate,
   loadPromptTemplate,

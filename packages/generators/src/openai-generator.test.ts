@@ -1,11 +1,12 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Completion, GenerationJob } from "@coderm/core";
 import { CodermError } from "@coderm/core";
 import { createOpenAITestServer } from "@coderm/openai-test-server";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteGenerationCache } from "./generation-cache.js";
-import { type Completion, createOpenAIGenerator, type GenerationJob } from "./openai-generator.js";
+import { createOpenAIGenerator } from "./openai-generator.js";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -1,13 +1,29 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { codetStopTokens, loadProblems } from "@coderm/benchmarks";
-import { CodermError, type Problem, readJsonl } from "@coderm/core";
+import { CodermError, type Problem } from "@coderm/core";
+import { readJsonl } from "@coderm/core/node";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { describe, expect, it } from "vitest";
+import { codetStopTokens } from "./codet-extraction.js";
 import { getPromptTemplate, loadPromptTemplate, promptTemplates } from "./templates.js";
 
 const dataDir = requireDataDir();
+
+/** HumanEval-shaped problems (prompt and entry point) straight from a data file. */
+async function readProblems(path: string): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for await (const { value } of readJsonl(join(dataDir, path))) {
+    const record = value as { task_id: string; prompt: string; entry_point: string };
+    problems.push({
+      id: record.task_id,
+      prompt: record.prompt,
+      entryPoint: record.entry_point,
+      language: "python",
+    });
+  }
+  return problems;
+}
 
 const problem: Problem = {
   id: "toy/0",
@@ -23,7 +39,7 @@ const codermFooter =
 
 describe("coderm-8b", () => {
   it("renders CodeRM-8B's published format byte for byte for a HumanEval problem", async () => {
-    const humaneval = await loadProblems("humaneval", { dataDir });
+    const humaneval = await readProblems("humaneval/HumanEval.jsonl.gz");
     const first = humaneval.find((item) => item.id === "HumanEval/0")!;
     const code = `${first.prompt}    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n`;
     const rendered = getPromptTemplate("coderm-8b").render(first, { code });
@@ -61,7 +77,7 @@ describe("coderm-8b", () => {
 
 describe("codet", () => {
   it("reproduces CodeT's released test-generation prompts from its code-generation problems", async () => {
-    const problems = await loadProblems("codet-humaneval-codegen16b", { dataDir });
+    const problems = await readProblems("codet/HumanEval_for_code_generation.jsonl.gz");
     const released = new Map<string, string>();
     for await (const { value } of readJsonl(
       join(dataDir, "codet/HumanEval_for_test_case_generation.jsonl.gz"),
@@ -80,7 +96,7 @@ describe("codet", () => {
   });
 
   it("keeps the docstring examples of the original HumanEval prompts, which CodeT removed", async () => {
-    const humaneval = await loadProblems("humaneval", { dataDir });
+    const humaneval = await readProblems("humaneval/HumanEval.jsonl.gz");
     const rendered = getPromptTemplate("codet").render(humaneval[0]!).prompt!;
     expect(rendered).toContain(">>> has_close_elements([1.0, 2.0, 3.0], 0.5)");
     expect(

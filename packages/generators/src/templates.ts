@@ -1,13 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { codetStopTokens } from "@coderm/benchmarks";
-import { CodermError, type Problem } from "@coderm/core";
+import { type ChatMessage, CodermError, type Problem } from "@coderm/core";
 import { z } from "zod";
-
-/** One message of a chat request. */
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
+import { codetStopTokens } from "./codet-extraction.js";
 
 /** What a template generates: candidate solutions or unit tests. */
 export type PromptTemplateKind = "solution" | "tests";

@@ -1,6 +1,6 @@
-import type { RewardInput } from "@coderm/core";
+import type { Ranking, RewardInput, TestBasedReward } from "@coderm/core";
 import { allRows, completeColumns, groupByPassedSet } from "./matrix.js";
-import { type Ranking, requireMatrix, selectionOf, type TestBasedReward } from "./ranking.js";
+import { requireMatrix, selectionOf } from "./ranking.js";
 
 /**
  * CodeRM-8B's majority vote (Ma et al. 2025, arXiv 2501.01054; `evaluation/calculate_result.py`):
@@ -29,6 +29,7 @@ export function createCodermVoteReward(): TestBasedReward {
   };
   return {
     name: "coderm-vote",
+    needsPassMatrix: true,
     ranks: false,
     rank,
     async score(input) {

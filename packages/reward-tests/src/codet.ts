@@ -1,6 +1,6 @@
-import type { RewardInput } from "@coderm/core";
+import type { Ranking, RewardInput, TestBasedReward } from "@coderm/core";
 import { completeColumns, groupByPassedSet } from "./matrix.js";
-import { type Ranking, requireMatrix, selectionOf, type TestBasedReward } from "./ranking.js";
+import { requireMatrix, selectionOf } from "./ranking.js";
 
 interface ScoredGroup {
   rows: number[];
@@ -40,6 +40,7 @@ export function createCodetReward(): TestBasedReward {
   };
   return {
     name: "codet",
+    needsPassMatrix: true,
     ranks: true,
     rank,
     async score(input) {

@@ -11,18 +11,5 @@ export {
   testQuality,
 } from "./quality.js";
 export { createRandomReward } from "./random.js";
-export { type Ranking, rankingPassAtK, selectionOf, type TestBasedReward } from "./ranking.js";
-export { createTestBasedReward, type TestBasedMethod, testBasedMethods } from "./registry.js";
-export {
-  type ExecuteProblemsOptions,
-  executeProblems,
-  type MethodScores,
-  type ProblemMatrix,
-  type ProblemOutcome,
-  type ProblemSamples,
-  type RerankInput,
-  type RerankOptions,
-  type RerankResult,
-  type RerankStream,
-  rerank,
-} from "./rerank.js";
+export { selectionOf } from "./ranking.js";
+export { createTestBasedReward, testBasedMethods } from "./registry.js";

@@ -1,6 +1,6 @@
-import type { RewardInput } from "@coderm/core";
+import type { Ranking, RewardInput, TestBasedReward } from "@coderm/core";
 import { completeColumns } from "./matrix.js";
-import { type Ranking, requireMatrix, selectionOf, type TestBasedReward } from "./ranking.js";
+import { requireMatrix, selectionOf } from "./ranking.js";
 
 function ratios(input: RewardInput): number[] {
   const matrix = requireMatrix(input);
@@ -26,6 +26,7 @@ export function createPassRatioReward(): TestBasedReward {
   };
   return {
     name: "pass-ratio",
+    needsPassMatrix: true,
     ranks: true,
     rank,
     async score(input) {

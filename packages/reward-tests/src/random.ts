@@ -1,5 +1,4 @@
-import { createRandom } from "@coderm/core";
-import type { Ranking, TestBasedReward } from "./ranking.js";
+import { createRandom, type Ranking, type TestBasedReward } from "@coderm/core";
 import { selectionOf } from "./ranking.js";
 
 /**
@@ -11,6 +10,7 @@ export function createRandomReward(options: { seed?: number | string } = {}): Te
   const rank = (): Ranking => ({ groups: [] });
   return {
     name: "random",
+    needsPassMatrix: false,
     ranks: true,
     rank,
     async score(input) {

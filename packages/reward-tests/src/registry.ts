@@ -1,14 +1,12 @@
+import type { TestBasedReward } from "@coderm/core";
 import { CodermError } from "@coderm/core";
 import { createCodermVoteReward } from "./coderm-vote.js";
 import { createCodetReward } from "./codet.js";
 import { createPassRatioReward } from "./pass-ratio.js";
 import { createRandomReward } from "./random.js";
-import type { TestBasedReward } from "./ranking.js";
 
 /** The test-based methods by name. */
 export const testBasedMethods = ["codet", "coderm-vote", "pass-ratio", "random"] as const;
-/** A test-based method's name. */
-export type TestBasedMethod = (typeof testBasedMethods)[number];
 
 /** Creates a test-based reward by name; an unknown name is a typed error listing the known ones. */
 export function createTestBasedReward(

@@ -4,13 +4,13 @@ import {
   PassMatrix,
   type Problem,
   type RewardInput,
+  rankingPassAtK,
 } from "@coderm/core";
 import { describe, expect, it } from "vitest";
 import { createCodermVoteReward } from "./coderm-vote.js";
 import { createCodetReward } from "./codet.js";
 import { createPassRatioReward } from "./pass-ratio.js";
 import { createRandomReward } from "./random.js";
-import { rankingPassAtK } from "./ranking.js";
 import { createTestBasedReward } from "./registry.js";
 
 const problem: Problem = { id: "p", prompt: "", entryPoint: "f", language: "python" };

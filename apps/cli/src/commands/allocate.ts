@@ -1,24 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  allocationStudy,
   defaultMargin,
   defaultStudyBudgets,
-  type EarlyStoppingSummary,
   renderStudyMarkdown,
   renderStudySvg,
-  rerankWithEarlyStopping,
-  type StudyResult,
 } from "@coderm/allocator";
-import { createTestBasedReward, executeProblems } from "@coderm/reward-tests";
+import { executeProblems, loadRerankInputs, runAllocationStudy } from "@coderm/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import { nonNegativeNumber, positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
-import { loadRerankInputs } from "../rerank-inputs.js";
-import { round } from "../rerank-report.js";
 
 interface StudyFlags extends ExecutorFlags {
   dataset: string;
@@ -130,35 +124,33 @@ export function registerAllocateCommand(program: Command, context: CommandContex
 
 async function runStudy(flags: StudyFlags, context: CommandContext): Promise<void> {
   const { output } = context;
-  const { input, packedSuiteFailures } = await loadRerankInputs({
+  const { input, judging } = await loadRerankInputs({
     dataset: flags.dataset,
     testsPerSample: 5,
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
   });
   const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
-  const failedSuites = new Set(packedSuiteFailures);
-  const executor = await startExecutor(flags);
+  const opened = await startExecutor(flags);
   try {
-    let started = performance.now();
+    const started = performance.now();
     const progress = createProgress({ label: "executing", stream: output.stderr });
     const problems = await executeProblems(input, {
-      executor,
+      executor: opened.executor,
       limits,
       groundTruthLimits: limits,
-      failedSuites,
+      judging,
       onProgress: (event) => {
         if ("total" in event) progress.setTotal(event.total);
         else progress.advance();
       },
     });
     progress.finish();
-    const executeS = (performance.now() - started) / 1000;
-    started = performance.now();
-    const methods = ["coderm-vote", "codet"].map((name) =>
-      createTestBasedReward(name, { seed: flags.seed }),
-    );
-    const study = allocationStudy(problems, {
-      methods,
+    const result = await runAllocationStudy(problems, {
+      dataset: flags.dataset,
+      executor: opened.executor,
+      limits,
+      judging,
+      executeSeconds: (performance.now() - started) / 1000,
       budgets: flags.budgets,
       seeds: flags.seeds,
       folds: flags.folds,
@@ -167,51 +159,10 @@ async function runStudy(flags: StudyFlags, context: CommandContext): Promise<voi
       bandwidth: flags.bandwidth,
       margin: flags.margin,
       seed: flags.seed,
+      rule: flags.earlyStopping,
+      confidence: flags.confidence,
+      roundSize: flags.roundSize,
     });
-    const studyS = (performance.now() - started) / 1000;
-    started = performance.now();
-    const earlyStopping: Record<string, EarlyStoppingSummary> = {};
-    const rule = flags.earlyStopping;
-    for (const method of methods) {
-      const full = study.curves.equal[method.name]!.at(-1)!.mean;
-      const stopped = await rerankWithEarlyStopping(problems, {
-        executor,
-        limits,
-        method,
-        rule,
-        confidence: flags.confidence,
-        roundSize: flags.roundSize,
-        seed: flags.seed,
-        failedSuites,
-      });
-      earlyStopping[method.name] = {
-        method: method.name,
-        rule,
-        full_executions: stopped.fullExecutions,
-        executions: stopped.executions,
-        fraction: stopped.executions / Math.max(1, stopped.fullExecutions),
-        full_pass_at_1: full,
-        pass_at_1: stopped.passAt1,
-        problems_stopped_early: stopped.problemsStoppedEarly,
-        rounds: stopped.rounds,
-      };
-    }
-    const result: StudyResult = {
-      dataset: flags.dataset,
-      problems: problems.length,
-      seeds: flags.seeds,
-      budgets: study.budgets.map(round),
-      budget_labels: study.budgetLabels,
-      curves: study.curves,
-      versus_equal: study.versusEqual,
-      early_stopping: earlyStopping,
-      predicted_difficulty_mae: study.predictedDifficultyMae,
-      timing: {
-        execute_s: round(executeS),
-        study_s: round(studyS),
-        early_stopping_s: round((performance.now() - started) / 1000),
-      },
-    };
     if (flags.out !== undefined) {
       await mkdir(flags.out, { recursive: true });
       await writeFile(join(flags.out, "study.json"), `${JSON.stringify(result, null, 2)}\n`);
@@ -221,6 +172,6 @@ async function runStudy(flags: StudyFlags, context: CommandContext): Promise<voi
     if (flags.json) printJson(output, result);
     else output.stdout.write(renderStudyMarkdown(result));
   } finally {
-    await executor.close();
+    await opened.close();
   }
 }

@@ -7,7 +7,8 @@ import {
   loadSampleSet,
   resolveDatasetFile,
 } from "@coderm/benchmarks";
-import { CodermError, writeJsonl } from "@coderm/core";
+import { CodermError } from "@coderm/core";
+import { writeJsonl } from "@coderm/core/node";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { positiveInteger } from "../options.js";

@@ -1,33 +1,25 @@
 import { loadProblems } from "@coderm/benchmarks";
-import { createJsonlWriter, type Problem } from "@coderm/core";
+import { createJsonlWriter } from "@coderm/core/node";
+import {
+  createGenerator,
+  type GenerationCounts,
+  type GenerationKind,
+  generate,
+  resolveTemplate,
+  type TestCodeSource,
+  usageReport,
+} from "@coderm/pipeline";
 import { type Command, Option } from "commander";
+import { generationDatasetNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
 import {
   addSamplingOptions,
   addTestCodeOption,
-  createGenerator,
-  extractProblem,
-  type GenerationKind,
-  generateByProblem,
-  generationJobs,
-  resolveTemplate,
   type SamplingFlags,
-  type TestCodeSource,
-  usageReport,
-  writeProblemGeneration,
-} from "../generation.js";
+} from "../generation-options.js";
 import { positiveInteger } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
 import { createProgress } from "../progress.js";
-
-/** The benchmarks generation can target. */
-export const generationBenchmarks = [
-  "humaneval",
-  "humaneval+",
-  "mbpp",
-  "mbpp+",
-  "codet-humaneval-codegen16b",
-] as const;
 
 interface GenerateFlags extends SamplingFlags {
   benchmark: string;
@@ -61,7 +53,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
       )
       .addOption(
         new Option("--benchmark <name>", "problems to generate for")
-          .choices(generationBenchmarks)
+          .choices(generationDatasetNames)
           .makeOptionMandatory(),
       )
       .addOption(
@@ -101,45 +93,38 @@ async function runGenerate(
 ): Promise<void> {
   const { output } = context;
   const started = performance.now();
-  const template = await resolveTemplate(kind, flags.template, flags.templateFile, "--template");
+  const template = await resolveTemplate(kind, flags.template, flags.templateFile, "template");
   let problems = await loadProblems(flags.benchmark);
   if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
-  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const generator = createGenerator({ ...flags, template });
-  const jobs = generationJobs(problems, template, flags.n, flags.testCode);
-  const writer = createJsonlWriter(flags.out);
+  const records = createJsonlWriter(flags.out);
   const unparsed = kind === "tests" ? createJsonlWriter(`${flags.out}.unparsed.jsonl`) : undefined;
   const progress = createProgress({
     label: `generating ${kind}`,
-    total: jobs.length * flags.n,
+    total: problems.length * flags.n,
     stream: output.stderr,
   });
-  const counts = { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0 };
   const failed: { task_id: string; reason: string }[] = [];
+  let counts: GenerationCounts;
   try {
-    for await (const done of generateByProblem(generator, jobs, flags.n, (completion) => {
-      progress.advance();
-      counts.completions += 1;
-      if (completion.cached) counts.cached += 1;
-    })) {
-      if (done.failure !== undefined) {
-        failed.push({ task_id: done.problemId, reason: done.failure });
-        output.stderr.write(`coderm: skipped: ${done.problemId}: ${done.failure}\n`);
-      }
-      const generation = await extractProblem(
-        kind,
-        template,
-        byId.get(done.problemId)!,
-        done.completions,
-      );
-      await writeProblemGeneration(generation, writer, unparsed);
-      counts.written += generation.solutions.length + generation.tests.length;
-      counts.unparsed += generation.unparsed.length;
-      counts.rawExtractions += generation.rawExtractions;
-    }
+    counts = await generate({
+      kind,
+      problems,
+      generator,
+      template,
+      n: flags.n,
+      ...(flags.testCode === undefined ? {} : { testCode: flags.testCode }),
+      records,
+      ...(unparsed === undefined ? {} : { unparsed }),
+      onCompletion: () => progress.advance(),
+      onFailure: (problemId, reason) => {
+        failed.push({ task_id: problemId, reason });
+        output.stderr.write(`coderm: skipped: ${problemId}: ${reason}\n`);
+      },
+    });
   } finally {
     progress.finish();
-    await writer.close();
+    await records.close();
     await unparsed?.close();
     await generator.close();
   }
@@ -150,7 +135,7 @@ async function runGenerate(
     template: template.name,
     problems: problems.length,
     completions: counts.completions,
-    from_cache: counts.cached,
+    from_cache: counts.fromCache,
     written: counts.written,
     unparsed: counts.unparsed,
     raw_extractions: counts.rawExtractions,

@@ -1,12 +1,12 @@
 import { createTestBudget, testBudgetAllocations } from "@coderm/allocator";
-import { rerank } from "@coderm/reward-tests";
+import { loadRerankInputs, requireTestBasedReward, rerank } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
+import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import { positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
-import { loadRerankInputs } from "../rerank-inputs.js";
 import {
   addRerankingOptions,
   printRerankReport,
@@ -41,9 +41,10 @@ export function registerRerankCommand(program: Command, context: CommandContext)
         "With no inputs: HumanEval with CodeT's released CodeGen-Mono-16B solutions and tests, CodeT's post-processing and limits.",
     )
     .option("--dataset <name>", "a released sample set (default: codet-humaneval-codegen16b)")
-    .option(
-      "--benchmark <name>",
-      "problems and ground truth for file inputs (humaneval, humaneval+, mbpp, mbpp+)",
+    .addOption(
+      new Option("--benchmark <name>", "problems and ground truth for file inputs").choices(
+        benchmarkNames,
+      ),
     )
     .option("--candidates <file>", "JSONL: {task_id, solution} or {task_id, completion} per sample")
     .option(
@@ -102,13 +103,16 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
   const { output } = context;
   const started = performance.now();
   const files = flags.candidates !== undefined || flags.tests !== undefined;
-  const { name, input, errors, packedSuiteFailures } = await loadRerankInputs({
+  const { name, input, errors, judging, judgingRule } = await loadRerankInputs({
     ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
     ...(flags.candidates === undefined ? {} : { candidatesFile: flags.candidates }),
     ...(flags.tests === undefined ? {} : { testsFile: flags.tests }),
     testsPerSample: flags.limitTestsPerSample,
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+    ...(flags.codetPacking === undefined
+      ? {}
+      : { judging: flags.codetPacking ? "codet-packed-suite" : "verdicts" }),
   });
   for (const error of errors)
     output.stderr.write(
@@ -119,34 +123,32 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     timeMs,
     groundTruthTimeMs: files ? 3000 : (flags.timeLimit ?? timeMs),
   });
-  const codetPacking = flags.codetPacking ?? !files;
-  const failedSuites = new Set(codetPacking ? packedSuiteFailures : []);
+  const testSelection =
+    flags.testBudget === undefined
+      ? undefined
+      : createTestBudget({
+          budget: flags.testBudget,
+          allocation: flags.allocation,
+          method: requireTestBasedReward(methods[0]!, "methods"),
+          seed: flags.seed,
+        });
 
-  const executor = await startExecutor(flags);
+  const opened = await startExecutor(flags);
   try {
     const progress = createProgress({ label: "executing", stream: output.stderr });
     const tally = verdictTally();
     progress.setNote(tally.note);
     const result = await rerank(input, {
-      executor,
+      executor: opened.executor,
       methods,
       limits,
       groundTruthLimits,
       repeats: flags.repeats,
       seed: flags.seed,
-      failedSuites,
+      judging,
       ...(flags.nCandidates === undefined ? {} : { candidatesPerProblem: flags.nCandidates }),
       ...(flags.nTests === undefined ? {} : { testSamplesPerProblem: flags.nTests }),
-      ...(flags.testBudget === undefined
-        ? {}
-        : {
-            testSelection: createTestBudget({
-              budget: flags.testBudget,
-              allocation: flags.allocation,
-              method: methods[0]!,
-              seed: flags.seed,
-            }),
-          }),
+      ...(testSelection === undefined ? {} : { testSelection }),
       onProgress: (event) => {
         if ("total" in event) {
           progress.setTotal(event.total);
@@ -165,10 +167,10 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
         candidates: input.candidates.length,
         tests: input.tests.length,
       },
-      codetPacking,
-      packedSuiteFailures,
+      codetPacking: judgingRule === "codet-packed-suite",
+      packedSuiteFailures: [...judging.failedSuites],
       errors,
-      executor,
+      executor: opened,
       started,
     });
     if (flags.out !== undefined)
@@ -180,6 +182,6 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     if (flags.json) printJson(output, report);
     else printRerankReport(output, report);
   } finally {
-    await executor.close();
+    await opened.close();
   }
 }

@@ -1,35 +1,33 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { loadProblems } from "@coderm/benchmarks";
-import { AsyncQueue, createJsonlWriter, type JsonlWriter, type Problem } from "@coderm/core";
-import type { PromptTemplate, TextGenerator } from "@coderm/generators";
-import { type ProblemSamples, rerank } from "@coderm/reward-tests";
+import type { TextGenerator } from "@coderm/core";
+import { createJsonlWriter } from "@coderm/core/node";
+import type { PromptTemplate } from "@coderm/generators";
+import {
+  createGenerator,
+  type GenerationCounts,
+  type GenerationKind,
+  type RunFiles,
+  resolveTemplate,
+  run,
+  type TestCodeSource,
+  usageReport,
+} from "@coderm/pipeline";
 import { type Command, Option } from "commander";
+import { generationDatasetNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import {
   addSamplingOptions,
   addTestCodeOption,
-  candidatesOf,
-  createGenerator,
-  extractProblem,
-  type GenerationKind,
-  generateByProblem,
-  generationJobs,
-  type ProblemGeneration,
-  resolveTemplate,
   type SamplingFlags,
-  type TestCodeSource,
-  testsOf,
-  usageReport,
-  writeProblemGeneration,
-} from "../generation.js";
+} from "../generation-options.js";
 import { positiveInteger } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import {
   addRerankingOptions,
-  type InputError,
   printRerankReport,
   type RerankingFlags,
   type RerankReport,
@@ -39,7 +37,6 @@ import {
   verdictTally,
   writeRerankOutputs,
 } from "../rerank-report.js";
-import { generationBenchmarks } from "./generate.js";
 
 interface RunFlags extends ExecutorFlags, RerankingFlags, SamplingFlags {
   benchmark: string;
@@ -61,7 +58,7 @@ interface RunFlags extends ExecutorFlags, RerankingFlags, SamplingFlags {
 }
 
 /** What `coderm run --json` prints: `coderm rerank --json`'s report, plus the generation. */
-export interface RunReport extends RerankReport {
+interface RunReport extends RerankReport {
   generation: Record<GenerationKind, GenerationSummary>;
   timing: RerankReport["timing"] & { generate_s: number; first_verdict_s: number | null };
 }
@@ -90,7 +87,7 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     )
     .addOption(
       new Option("--benchmark <name>", "problems to run")
-        .choices(generationBenchmarks)
+        .choices(generationDatasetNames)
         .makeOptionMandatory(),
     )
     .option("--limit <n>", "only the first N problems", positiveInteger)
@@ -128,17 +125,16 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
   const { output } = context;
   const started = performance.now();
   const templates: Record<GenerationKind, PromptTemplate> = {
-    solutions: await resolveTemplate("solutions", flags.template, flags.templateFile, "--template"),
+    solutions: await resolveTemplate("solutions", flags.template, flags.templateFile, "template"),
     tests: await resolveTemplate(
       "tests",
       flags.testTemplate,
       flags.testTemplateFile,
-      "--test-template",
+      "testTemplate",
     ),
   };
   let problems = await loadProblems(flags.benchmark);
   if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
-  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const samplesPerProblem: Record<GenerationKind, number> = {
     solutions: flags.n,
     tests: flags.nTests,
@@ -164,10 +160,11 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
     timeMs: 1000,
     groundTruthTimeMs: 3000,
   });
-  let files: Record<"solutions" | "tests" | "unparsed", JsonlWriter> | undefined;
+  let files: RunFiles | undefined;
   if (flags.out !== undefined) {
     await mkdir(flags.out, { recursive: true });
     files = {
+      directory: flags.out,
       solutions: createJsonlWriter(join(flags.out, "solutions.jsonl")),
       tests: createJsonlWriter(join(flags.out, "tests.jsonl")),
       unparsed: createJsonlWriter(join(flags.out, "tests.unparsed.jsonl")),
@@ -178,14 +175,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
   // estimated from those that are.
   const progress = createProgress({ label: "run", stream: output.stderr });
   const completionsTotal = problems.length * (flags.n + flags.nTests);
-  const counts = {
-    completions: 0,
-    verdicts: 0,
-    verdictsKnown: 0,
-    arrived: 0,
-    solutions: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0, failed: 0 },
-    tests: { completions: 0, cached: 0, written: 0, unparsed: 0, rawExtractions: 0, failed: 0 },
-  };
+  const counts = { completions: 0, verdicts: 0, verdictsKnown: 0, arrived: 0 };
   const tally = verdictTally();
   const updateTotal = () => {
     const perProblem = counts.arrived > 0 ? counts.verdictsKnown / counts.arrived : 0;
@@ -201,132 +191,67 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       `generated ${counts.completions}/${completionsTotal}, executed ${counts.verdicts}/${counts.verdictsKnown}${counts.arrived < problems.length ? "+" : ""} ${tally.note()}`,
   );
 
-  const errors: InputError[] = [];
-  const code = new Map<string, string>();
-  const inputs = { problems: problems.length, candidates: 0, tests: 0 };
-  const samples = new AsyncQueue<ProblemSamples>();
-  const halves = new Map<string, Partial<Record<GenerationKind, ProblemGeneration>>>();
-  let generationEnded = started;
-  let firstVerdict: number | undefined;
-
-  /** Drains one generator, extracting each problem's records once all its samples are in. */
-  const consume = async (kind: GenerationKind) => {
-    const jobs = generationJobs(problems, templates[kind], samplesPerProblem[kind], flags.testCode);
-    const completed = generateByProblem(
-      generators[kind],
-      jobs,
-      samplesPerProblem[kind],
-      (completion) => {
-        counts.completions += 1;
-        counts[kind].completions += 1;
-        if (completion.cached) counts[kind].cached += 1;
-        progress.advance();
-      },
-    );
-    for await (const done of completed) {
-      if (done.failure !== undefined) {
-        counts[kind].failed += 1;
-        errors.push({
-          item: done.problemId,
-          message: `${kind} generation failed: ${done.failure}`,
-        });
-      }
-      const problem = byId.get(done.problemId)!;
-      const generation = await extractProblem(kind, templates[kind], problem, done.completions);
-      counts[kind].written += generation.solutions.length + generation.tests.length;
-      counts[kind].unparsed += generation.unparsed.length;
-      counts[kind].rawExtractions += generation.rawExtractions;
-      for (const item of generation.unparsed)
-        errors.push({
-          ...(files === undefined ? {} : { file: join(flags.out!, "tests.unparsed.jsonl") }),
-          item: `${item.task_id}#${item.sample_index}`,
-          message: `test output yielded no test: ${item.reason}`,
-        });
-      if (files !== undefined)
-        await writeProblemGeneration(
-          generation,
-          kind === "solutions" ? files.solutions : files.tests,
-          files.unparsed,
-        );
-      const half = { ...halves.get(problem.id), [kind]: generation };
-      if (half.solutions === undefined || half.tests === undefined) {
-        halves.set(problem.id, half);
-        continue;
-      }
-      halves.delete(problem.id);
-      const candidates = candidatesOf(half.solutions);
-      const tests = testsOf(half.tests);
-      for (const candidate of candidates) code.set(candidate.id, candidate.code);
-      inputs.candidates += candidates.length;
-      inputs.tests += tests.length;
-      samples.push({ problemId: problem.id, candidates, tests });
-    }
-  };
-  const generation = Promise.all([consume("solutions"), consume("tests")]).then(
-    () => {
-      generationEnded = performance.now();
-      samples.end();
-    },
-    (error: unknown) => {
-      samples.end(error);
-      throw error;
-    },
-  );
-  // The rerank below fails with the generation's error; this keeps it from being unhandled twice.
-  generation.catch(() => {});
-
-  const executor = await startExecutor(flags);
+  const opened = await startExecutor(flags);
   let report: RunReport;
   try {
-    const result = await rerank(
-      { problems, samples },
-      {
-        executor,
-        methods,
-        limits,
-        groundTruthLimits,
-        seed: flags.seed,
-        onProgress: (event) => {
-          if ("total" in event) {
-            counts.arrived += 1;
-            counts.verdictsKnown = event.total;
-            updateTotal();
-            return;
-          }
-          firstVerdict ??= performance.now();
+    const result = await run({
+      problems,
+      generators,
+      templates,
+      samplesPerProblem,
+      testCode: flags.testCode,
+      executor: opened.executor,
+      methods,
+      limits,
+      groundTruthLimits,
+      seed: flags.seed,
+      ...(files === undefined ? {} : { files }),
+      onEvent: (event) => {
+        if (event.type === "completion") {
+          counts.completions += 1;
+          progress.advance();
+        } else if (event.type === "problem-ready") {
+          counts.arrived += 1;
+          counts.verdictsKnown = event.verdictsKnown;
+          updateTotal();
+        } else if (event.type === "verdict") {
           counts.verdicts += 1;
           tally.onVerdict(event.status);
           progress.advance();
-        },
+        }
       },
-    );
-    await generation;
+    });
     const base = rerankReport({
       name: flags.benchmark,
-      result,
-      inputs,
+      result: result.rerank,
+      inputs: result.inputs,
       codetPacking: false,
       packedSuiteFailures: [],
-      errors,
-      executor,
+      errors: result.errors,
+      executor: opened,
       started,
     });
+    const summary = (kind: GenerationKind): GenerationSummary =>
+      generationSummary(
+        models[kind],
+        templates[kind].name,
+        result.generation[kind],
+        generators[kind],
+      );
     report = {
       ...base,
-      generation: {
-        solutions: summary("solutions"),
-        tests: summary("tests"),
-      },
+      generation: { solutions: summary("solutions"), tests: summary("tests") },
       timing: {
         ...base.timing,
-        generate_s: round((generationEnded - started) / 1000),
-        first_verdict_s: firstVerdict === undefined ? null : round((firstVerdict - started) / 1000),
+        generate_s: round(result.generateSeconds),
+        first_verdict_s:
+          result.firstVerdictSeconds === null ? null : round(result.firstVerdictSeconds),
       },
     };
-    if (flags.out !== undefined) await writeRerankOutputs(flags.out, result, code);
+    if (flags.out !== undefined) await writeRerankOutputs(flags.out, result.rerank, result.code);
   } finally {
     progress.finish();
-    await executor.close();
+    await opened.close();
     await Promise.all([
       files?.solutions.close(),
       files?.tests.close(),
@@ -334,20 +259,6 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       generators.solutions.close(),
       generators.tests.close(),
     ]);
-  }
-
-  function summary(kind: GenerationKind): GenerationSummary {
-    return {
-      model: models[kind],
-      template: templates[kind].name,
-      completions: counts[kind].completions,
-      from_cache: counts[kind].cached,
-      written: counts[kind].written,
-      unparsed: counts[kind].unparsed,
-      raw_extractions: counts[kind].rawExtractions,
-      failed: counts[kind].failed,
-      usage: usageReport(generators[kind]),
-    };
   }
 
   if (flags.json) {
@@ -361,4 +272,23 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       `${tests.completions} test outputs (${tests.from_cache} from cache, ${tests.usage.requests} requests) giving ${tests.written} tests, ${tests.unparsed} unparsed; ` +
       `first verdict at ${report.timing.first_verdict_s ?? "-"} s, generation done at ${report.timing.generate_s} s\n`,
   );
+}
+
+function generationSummary(
+  model: string,
+  template: string,
+  counts: GenerationCounts,
+  generator: TextGenerator,
+): GenerationSummary {
+  return {
+    model,
+    template,
+    completions: counts.completions,
+    from_cache: counts.fromCache,
+    written: counts.written,
+    unparsed: counts.unparsed,
+    raw_extractions: counts.rawExtractions,
+    failed: counts.failed,
+    usage: usageReport(generator),
+  };
 }

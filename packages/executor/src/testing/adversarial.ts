@@ -11,7 +11,7 @@ import {
   type AdversarialCategory,
   type AdversarialContext,
   adversarialAttacks,
-} from "./adversarial-attacks.js";
+} from "./attacks/index.js";
 
 export {
   type AdversarialAttack,
@@ -20,7 +20,7 @@ export {
   type AdversarialOutcome,
   type AdversarialVictim,
   adversarialAttacks,
-} from "./adversarial-attacks.js";
+} from "./attacks/index.js";
 
 /** A prepared {@link AdversarialContext}: the listeners, files and decoy live until `dispose`. */
 export interface AdversarialEnvironment extends AdversarialContext {

@@ -3,6 +3,8 @@ import {
   type ExecutionLimits,
   type ExecutionRequest,
   type Executor,
+  type Language,
+  languageSchema,
   type UnitTest,
   type Verdict,
 } from "@coderm/core";
@@ -13,21 +15,23 @@ export function assertTest(id: string, code: string): UnitTest {
   return { id, problemId: "p", kind: "assert", code };
 }
 
-/** Builds a request for one program. */
+/** Builds a request for one program (of `language`, when given). */
 export function request(
   id: string,
   code: string,
   tests: UnitTest[],
   limits: Partial<ExecutionLimits> = {},
+  language?: Language,
 ): ExecutionRequest {
   return {
     candidate: { id, problemId: "p", code },
     tests,
     limits: { timeMs: 1000, memoryMb: 512, outputBytes: 4096, ...limits },
+    ...(language === undefined ? {} : { language }),
   };
 }
 
-/** Runs requests and returns the verdicts keyed `candidate/test`. */
+/** Runs requests and returns the verdicts keyed `candidate/test`; fails on a repeated pair. */
 export async function collect(
   executor: Executor,
   requests: ExecutionRequest[],
@@ -41,13 +45,48 @@ export async function collect(
   return verdicts;
 }
 
+/** One case of a language's fixture pack: a vitest test run against the executor. */
+export interface ConformanceCase {
+  /** The test's name. */
+  name: string;
+  /** Runs the case (with vitest's `expect`) against the suite's executor. */
+  run(executor: Executor): Promise<void>;
+}
+
 /**
- * The behaviour every {@link Executor} backend must show, as a vitest suite: verdict kinds for
- * every test kind, limits, hostile candidates, bad requests and cancellation. Each backend's
- * tests call it with a factory; the executor is created once and closed at the end.
+ * What {@link describeExecutorConformance} needs of a language: a few programs for the cases every
+ * language shares (duplicates, bad requests, unsupported languages, cancellation), and the cases
+ * only this language can state (verdict kinds, limits, hostile candidates).
  */
-export function describeExecutorConformance(name: string, create: () => Promise<Executor>): void {
-  describe(`${name} executor conformance`, () => {
+export interface ConformanceFixtures {
+  /** The language of every program here; the shared cases' requests carry it. */
+  language: Language;
+  /** A program that passes {@link passingTest} and fails {@link failingTest}. */
+  program: string;
+  passingTest: UnitTest;
+  failingTest: UnitTest;
+  /**
+   * A program (different for each index) for which {@link slowTest} takes about half a second,
+   * then fails.
+   */
+  slowProgram(index: number): string;
+  slowTest: UnitTest;
+  /** The language's own cases. */
+  cases: readonly ConformanceCase[];
+}
+
+/**
+ * The behaviour every {@link Executor} must show, as a vitest suite: the cases every language
+ * shares, then the fixture pack's own (for Python, `pythonConformanceFixtures`: verdict kinds of
+ * every test kind, limits, hostile candidates). Each backend's tests call it with a factory; the
+ * executor is created once and closed at the end. Wrapped executors run it too.
+ */
+export function describeExecutorConformance(
+  name: string,
+  create: () => Promise<Executor>,
+  fixtures: ConformanceFixtures,
+): void {
+  describe(`${name} executor conformance (${fixtures.language})`, () => {
     let executor: Executor;
     beforeAll(async () => {
       executor = await create();
@@ -55,228 +94,50 @@ export function describeExecutorConformance(name: string, create: () => Promise<
     afterAll(async () => {
       await executor?.close();
     });
+    const { language, program, passingTest, failingTest } = fixtures;
+    const honest = (id: string) => request(id, program, [passingTest], {}, language);
 
-    it("judges assert tests as pass, fail and error, one verdict a pair", async () => {
-      const tests = [
-        assertTest("t-pass", "assert add(1, 2) == 3"),
-        assertTest("t-fail", "assert add(1, 2) == 4"),
-        assertTest("t-error", "assert add(1, None) == 1"),
-        assertTest("t-syntax", "assert add(1, 2) == = 3"),
-      ];
+    it("starts through fingerprint, which is a stable string", async () => {
+      const fingerprint = await executor.fingerprint();
+      expect(typeof fingerprint).toBe("string");
+      expect(fingerprint.length).toBeGreaterThan(0);
+      expect(await executor.fingerprint()).toBe(fingerprint);
+      expect(executor.capabilities.languages).toContain(language);
+    });
+
+    it("gives each pair one verdict, duplicated candidates included", async () => {
+      const tests = [passingTest, failingTest];
       const verdicts = await collect(executor, [
-        request("good", "def add(a, b):\n    return a + b\n", tests),
-        request("broken", "def add(a, b)\n    return a + b\n", tests),
+        request("a", program, tests, {}, language),
+        request("b", program, tests, {}, language),
+        request("c", `${program}\n`, [failingTest], {}, language),
       ]);
-      expect(verdicts.size).toBe(8);
-      expect(verdicts.get("good/t-pass")?.status).toBe("pass");
-      expect(verdicts.get("good/t-fail")).toMatchObject({
-        status: "fail",
-        errorType: "AssertionError",
-      });
-      expect(verdicts.get("good/t-error")).toMatchObject({
-        status: "error",
-        errorType: "TypeError",
-      });
-      expect(verdicts.get("good/t-syntax")).toMatchObject({
-        status: "error",
-        errorType: "SyntaxError",
-      });
-      for (const test of tests)
-        expect(verdicts.get(`broken/${test.id}`)).toMatchObject({
-          status: "error",
-          errorType: "SyntaxError",
-        });
-      for (const verdict of verdicts.values()) {
-        expect(verdict.wallMs).toBeGreaterThanOrEqual(0);
-        expect(verdict.cpuMs).toBeGreaterThanOrEqual(0);
+      expect(verdicts.size).toBe(5);
+      for (const id of ["a", "b"]) {
+        expect(verdicts.get(`${id}/${passingTest.id}`)?.status, id).toBe("pass");
+        expect(verdicts.get(`${id}/${failingTest.id}`)?.status, id).toBe("fail");
       }
+      expect(verdicts.get(`c/${failingTest.id}`)?.status).toBe("fail");
     });
 
-    it("runs check, unittest, call and stdio tests", async () => {
-      const check: UnitTest = {
-        id: "check",
-        problemId: "p",
-        kind: "check",
-        entryPoint: "double",
-        code: "def check(candidate):\n    assert candidate(2) == 4\n    assert candidate(-1) == -2\n",
-      };
-      const unittest: UnitTest = {
-        id: "unittest",
-        problemId: "p",
-        kind: "unittest",
-        code: "import unittest\nclass TestDouble(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(double(3), 6)\n    def test_b(self):\n        self.assertEqual(double(0), 1)\n",
-      };
-      const call = (id: string, args: unknown[], expected?: unknown, atol?: number): UnitTest => ({
-        id,
-        problemId: "p",
-        kind: "call",
-        entryPoint: "double",
-        args,
-        ...(expected === undefined ? {} : { expected }),
-        ...(atol === undefined ? {} : { atol }),
-      });
-      const stdio = (id: string, stdin: string, expectedStdout: string): UnitTest => ({
-        id,
-        problemId: "p",
-        kind: "stdio",
-        stdin,
-        expectedStdout,
-      });
-      const verdicts = await collect(executor, [
-        request(
-          "double",
-          "import sys\ndef double(x):\n    return x * 2\nif __name__ == '__main__':\n    print(double(int(sys.stdin.readline())))\n",
-          [
-            check,
-            unittest,
-            call("call-pass", [21], 42),
-            call("call-fail", [21], 43),
-            call("call-float", [0.1], 0.2000001, 1e-3),
-            call("call-output", [12345678901234567890n]),
-            stdio("stdio-pass", "5\n", "10\n"),
-            stdio("stdio-fail", "5\n", "11"),
-          ],
-        ),
-      ]);
-      expect(verdicts.get("double/check")?.status).toBe("pass");
-      const unittestVerdict = verdicts.get("double/unittest");
-      expect(unittestVerdict?.status).toBe("fail");
-      expect(unittestVerdict?.methods).toEqual([
-        { name: "TestDouble.test_a", status: "pass" },
-        { name: "TestDouble.test_b", status: "fail" },
-      ]);
-      expect(verdicts.get("double/call-pass")?.status).toBe("pass");
-      expect(verdicts.get("double/call-fail")?.status).toBe("fail");
-      expect(verdicts.get("double/call-float")?.status).toBe("pass");
-      expect(verdicts.get("double/call-output")).toMatchObject({
-        status: "pass",
-        value: 24691357802469135780n,
-      });
-      expect(verdicts.get("double/stdio-pass")?.status).toBe("pass");
-      expect(verdicts.get("double/stdio-fail")?.status).toBe("fail");
-    });
-
-    it("stops Python and C-level infinite loops within about twice the limit", async () => {
-      const limits = { timeMs: 200 };
-      const verdicts = await collect(executor, [
-        request(
-          "python-loop",
-          "def f():\n    while True:\n        pass\n",
-          [assertTest("t", "assert f() == 1")],
-          limits,
-        ),
-        request(
-          "c-loop",
-          "def f():\n    return sum(range(10**12))\n",
-          [assertTest("t", "assert f() == 1")],
-          limits,
-        ),
-        request(
-          "swallow",
-          "def f():\n    while True:\n        try:\n            while True: pass\n        except BaseException:\n            pass\n",
-          [assertTest("t", "assert f() == 1")],
-          limits,
-        ),
-        request("after", "def f():\n    return 1\n", [assertTest("t", "assert f() == 1")], limits),
-      ]);
-      for (const id of ["python-loop", "c-loop", "swallow"]) {
-        const verdict = verdicts.get(`${id}/t`)!;
-        expect(verdict.status, id).toBe("timeout");
-        expect(verdict.wallMs, id).toBeLessThan(2.5 * limits.timeMs + 100);
-      }
-      expect(verdicts.get("after/t")?.status).toBe("pass");
-    });
-
-    it("contains memory bombs, fork bombs, huge output and deep recursion, and keeps serving", async () => {
-      const verdicts = await collect(executor, [
-        request(
-          "memory",
-          "def f():\n    return len([0] * 10**10)\n",
-          [assertTest("t", "assert f() == 1")],
-          { memoryMb: 256 },
-        ),
-        request(
-          "fork",
-          "import os\ndef f():\n    pids = []\n    for _ in range(10000):\n        pids.append(os.fork())\n    return 1\n",
-          [assertTest("t", "assert f() == 1")],
-        ),
-        request(
-          "print",
-          "def f():\n    chunk = 'x' * 1_000_000\n    for _ in range(100):\n        print(chunk)\n    return 1\n",
-          [assertTest("t", "assert f() == 1")],
-          { outputBytes: 1000, timeMs: 5000 },
-        ),
-        request("recursion", "def f(n=0):\n    return f(n + 1)\n", [
-          assertTest("t", "assert f() == 1"),
-        ]),
-        request("after", "def f():\n    return 1\n", [assertTest("t", "assert f() == 1")]),
-      ]);
-      expect(["oom", "error"]).toContain(verdicts.get("memory/t")?.status);
-      expect(verdicts.get("fork/t")?.status).not.toBe("pass");
-      const printed = verdicts.get("print/t")!;
-      expect(printed.status).toBe("pass");
-      expect(printed.output?.length ?? 0).toBeLessThanOrEqual(2000);
-      expect(verdicts.get("recursion/t")).toMatchObject({
-        status: "error",
-        errorType: "RecursionError",
-      });
-      expect(verdicts.get("after/t")?.status).toBe("pass");
-    });
-
-    it("never passes a candidate that exits early", async () => {
-      const exits = {
-        "sys-exit": "import sys\nsys.exit(0)\n",
-        "os-exit": "import os\nos._exit(0)\n",
-        "system-exit": "raise SystemExit\n",
-        "exit-in-call": "import sys\ndef f():\n    sys.exit(0)\n",
-        "os-exit-in-call": "import os\ndef f():\n    os._exit(0)\n",
-        "kill-self": "import os, signal\ndef f():\n    os.kill(os.getpid(), signal.SIGKILL)\n",
-      };
-      const tests = [assertTest("t1", "assert f() == 1"), assertTest("t2", "assert f() != 1")];
-      const verdicts = await collect(
-        executor,
-        Object.entries(exits).map(([id, code]) => request(id, code, tests)),
-      );
-      expect(verdicts.size).toBe(12);
-      for (const [key, verdict] of verdicts) expect(verdict.status, key).not.toBe("pass");
-    });
-
-    it("keeps the parent's environment away from candidates", async () => {
-      process.env.OPENAI_API_KEY = "sk-test-secret";
-      const verdicts = await collect(executor, [
-        request("env", "import os\n", [
-          assertTest("key", "assert 'OPENAI_API_KEY' not in os.environ"),
-          assertTest(
-            "any",
-            "assert not any('sk-test-secret' in value for value in os.environ.values())",
-          ),
-        ]),
-      ]);
-      expect(verdicts.get("env/key")?.status).toBe("pass");
-      expect(verdicts.get("env/any")?.status).toBe("pass");
-    });
-
-    it("gives duplicated pairs a verdict each", async () => {
-      const tests = [assertTest("t", "assert f() == 1")];
-      const verdicts = await collect(executor, [
-        request("a", "def f():\n    return 1\n", tests),
-        request("b", "def f():\n    return 1\n", tests),
-      ]);
-      expect(verdicts.get("a/t")?.status).toBe("pass");
-      expect(verdicts.get("b/t")?.status).toBe("pass");
+    it("keys programs with one key per program, equal for equal programs", async () => {
+      if (executor.programKeys === undefined) return;
+      const keys = await executor.programKeys([program, program], language);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toBe(keys[1]);
     });
 
     it("rejects bad requests with a typed error naming the field, and keeps working", async () => {
       const cases: [unknown, string][] = [
         [
           {
-            ...request("x", "pass", []),
+            ...request("x", program, [], {}, language),
             tests: [{ id: "t", problemId: "p", kind: "pytest", code: "" }],
           },
           "tests[0].kind",
         ],
-        [request("x", "pass", [], { timeMs: 0 }), "limits.timeMs"],
-        [request("x", "s = '\ud800'", []), "candidate.code"],
+        [request("x", program, [], { timeMs: 0 }, language), "limits.timeMs"],
+        [request("x", "s = '\ud800'", [], {}, language), "candidate.code"],
         [
           {
             candidate: { id: "x", problemId: "p" },
@@ -285,29 +146,40 @@ export function describeExecutorConformance(name: string, create: () => Promise<
           },
           "candidate.code",
         ],
+        [{ ...request("x", program, []), language: "cobol" }, "language"],
       ];
       for (const [bad, field] of cases) {
         const error = await collect(executor, [bad as ExecutionRequest]).catch(
           (caught: unknown) => caught,
         );
         expect(CodermError.isInstance(error), field).toBe(true);
+        expect((error as CodermError).code, field).toBe("invalid-input");
         expect((error as CodermError).field).toBe(field);
         expect((error as CodermError).message).toContain("bad execution request");
       }
-      const verdicts = await collect(executor, [
-        request("ok", "x = 1\n", [assertTest("t", "assert x == 1")]),
-      ]);
-      expect(verdicts.get("ok/t")?.status).toBe("pass");
+      const verdicts = await collect(executor, [honest("ok")]);
+      expect(verdicts.get(`ok/${passingTest.id}`)?.status).toBe("pass");
+    });
+
+    it("refuses a language it does not run with an unsupported error, and keeps working", async () => {
+      const other = languageSchema.options.find(
+        (candidate) => !executor.capabilities.languages.includes(candidate),
+      );
+      if (other === undefined) return;
+      const error = await collect(executor, [
+        request("elsewhere", program, [passingTest], {}, other),
+      ]).catch((caught: unknown) => caught);
+      expect(CodermError.isInstance(error)).toBe(true);
+      expect((error as CodermError).code).toBe("unsupported");
+      expect((error as CodermError).message).toContain(other);
+      const verdicts = await collect(executor, [honest("after-unsupported")]);
+      expect(verdicts.get(`after-unsupported/${passingTest.id}`)?.status).toBe("pass");
     });
 
     it("cancels through an AbortSignal", async () => {
       const controller = new AbortController();
       const slow = Array.from({ length: 6 }, (_, index) =>
-        request(
-          `slow-${index}`,
-          `import time\ndef f():\n    time.sleep(0.5)\n    return ${index}\n`,
-          [assertTest("t", "assert f() == -1")],
-        ),
+        request(`slow-${index}`, fixtures.slowProgram(index), [fixtures.slowTest], {}, language),
       );
       const started = performance.now();
       setTimeout(() => controller.abort(), 200);
@@ -318,10 +190,11 @@ export function describeExecutorConformance(name: string, create: () => Promise<
       })().catch((caught: unknown) => caught);
       expect((error as CodermError).code).toBe("cancelled");
       expect(performance.now() - started).toBeLessThan(1500);
-      const verdicts = await collect(executor, [
-        request("after-cancel", "x = 2\n", [assertTest("t", "assert x == 2")]),
-      ]);
-      expect(verdicts.get("after-cancel/t")?.status).toBe("pass");
+      const verdicts = await collect(executor, [honest("after-cancel")]);
+      expect(verdicts.get(`after-cancel/${passingTest.id}`)?.status).toBe("pass");
     });
+
+    for (const conformanceCase of fixtures.cases)
+      it(conformanceCase.name, () => conformanceCase.run(executor));
   });
 }

@@ -15,6 +15,8 @@ export {
 } from "./adversarial.js";
 export {
   assertTest,
+  type ConformanceCase,
+  type ConformanceFixtures,
   collect,
   describeExecutorConformance,
   request,
@@ -24,3 +26,11 @@ export {
   describeAdversarialSuite,
   printAdversarialTable,
 } from "./describe-adversarial.js";
+export {
+  type ExecutorBenchmarkReport,
+  type ExecutorBenchmarkRun,
+  type ExecutorBenchmarkSettings,
+  formatExecutorBenchmark,
+  runExecutorBenchmark,
+} from "./executor-benchmark.js";
+export { pythonConformanceFixtures } from "./python-conformance-fixtures.js";

@@ -1,0 +1,58 @@
+import type { ExecutionRequest, Language, UnitTestKind, Verdict } from "../model.js";
+
+/**
+ * How strongly a backend confines candidate code, weakest first: `process` (rlimits, a scrubbed
+ * environment, Landlock and seccomp where the kernel allows), `bwrap` (bubblewrap namespaces on
+ * top), `docker` (a locked-down container per harness process).
+ */
+export type SandboxLevel = "process" | "bwrap" | "docker";
+
+/** Every sandbox level, weakest first. */
+export const sandboxLevels: readonly SandboxLevel[] = ["process", "bwrap", "docker"];
+
+/** What an executor can do, so callers can refuse early rather than fail late. */
+export interface ExecutorCapabilities {
+  /** Languages of the candidates it runs; requests of other languages are refused. */
+  languages: readonly Language[];
+  /** Kinds of unit test it judges. */
+  testKinds: readonly UnitTestKind[];
+  /** Sandbox levels it can provide (the level of a given instance is in its fingerprint). */
+  sandboxLevels: readonly SandboxLevel[];
+}
+
+/** Options of {@link Executor.execute}. */
+export interface ExecuteOptions {
+  /** Aborting stops scheduling, kills running work and ends the stream with a `cancelled` error. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs candidates against tests in a sandbox. Verdicts stream back as they finish, in no
+ * particular order; every (candidate, test) pair of every request yields exactly one verdict.
+ * Backends implement this interface; cross-cutting behaviour (verdict cache, deduplication,
+ * routing by language) wraps it (see `@coderm/executor`).
+ */
+export interface Executor {
+  /** The backend's name (`local`, `docker`, ...). */
+  readonly name: string;
+  readonly capabilities: ExecutorCapabilities;
+  /**
+   * What this executor's verdicts depend on besides the candidate, the test and the limits
+   * (runtime and harness versions, sandbox level, confinement), as an opaque string: two executors
+   * with equal fingerprints give equal verdicts, so verdict caches key on it. Starts the backend
+   * when it must (rejects when it cannot start, so callers can await it to fail early).
+   */
+  fingerprint(): Promise<string>;
+  /**
+   * Keys under which programs of `language` share verdicts: programs with equal keys give equal
+   * verdicts for every test (a backend may, for instance, ignore formatting). `null` for a program
+   * it cannot key. Without this method a program's key is its content id.
+   */
+  programKeys?(programs: readonly string[], language: Language): Promise<(string | null)[]>;
+  execute(
+    requests: Iterable<ExecutionRequest> | AsyncIterable<ExecutionRequest>,
+    options?: ExecuteOptions,
+  ): AsyncIterable<Verdict>;
+  /** Stops every process the executor holds; it cannot be used afterwards. */
+  close(): Promise<void>;
+}

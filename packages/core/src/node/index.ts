@@ -1,0 +1,14 @@
+export { defaultCacheDir } from "./cache-dir.js";
+export {
+  createJsonlWriter,
+  isGzipFile,
+  type JsonlRecord,
+  type JsonlWriter,
+  type JsonlWriterOptions,
+  openDecompressed,
+  type ReadJsonlOptions,
+  readJsonl,
+  writeJsonl,
+} from "./jsonl.js";
+export { compilesInPython, type PythonRuntime, resolvePython, runPython } from "./python.js";
+export { inTransaction, openSqliteStore, type SqliteStoreLayout } from "./sqlite-store.js";

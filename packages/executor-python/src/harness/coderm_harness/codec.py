@@ -1,0 +1,192 @@
+"""The value codec (PROTOCOL.md, "Values"): Python values <-> JSON with single-key tag objects,
+so that a value survives a round trip through JavaScript numbers unchanged; and the JSON
+encoders and decoders the harness uses for frames and records."""
+
+import base64
+import json
+import math
+import sys
+
+from .support import clip
+
+SAFE_INTEGER = (1 << 53) - 1  # larger integers travel as {"$int": ...}
+HEX_INTEGER_BITS = 16384  # beyond this many bits, {"$int"} holds hex (linear time)
+MAX_DEPTH = 200
+DEFAULT_INT_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+PLAIN_TYPES = (int, float, str, bool, type(None))
+
+# frames and records: compact ASCII JSON, never NaN/Infinity tokens
+compact_json = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+encode_json_string = json.encoder.encode_basestring_ascii
+request_decoder = json.JSONDecoder()
+
+
+def _reject_constant(name):
+    raise ValueError("non-finite number token in child record")
+
+
+record_decoder = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+class Opaque:
+    """Decoded {"$repr": ...}: a value that could not be represented; equal to nothing."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __eq__(self, other):
+        return False
+
+    def __ne__(self, other):
+        return True
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "<unrepresentable %s>" % self.text
+
+
+def _encode_float(x):
+    if x != x or x in (math.inf, -math.inf) or x == int(x):
+        return {"$float": repr(x)}
+    return x
+
+
+def _integer_text(v):
+    # decimal up to ~5000 digits; beyond, hex ("0x..."/"-0x...": linear time, no digit limit)
+    if v.bit_length() <= HEX_INTEGER_BITS:
+        return str(v)
+    return hex(v)
+
+
+def encode_value(v, depth=0, references=None):
+    """Python value -> JSON-compatible structure (tags for what plain JSON would lose).
+
+    `references(obj)` encodes what plain data cannot hold (proxied objects); without it such an
+    object becomes {"$repr", "$type"}, which compares equal to nothing."""
+    if depth > MAX_DEPTH:
+        return {"$repr": "<too deep>", "$type": type(v).__name__}
+    t = type(v)
+    if v is None or t is str or t is bool:
+        return v
+    if t is int:
+        return v if -SAFE_INTEGER <= v <= SAFE_INTEGER else {"$int": _integer_text(v)}
+    if t is float:
+        return _encode_float(v)
+    inner = depth + 1
+    if t is list:
+        if len(v) > 16:
+            # C-speed shortcuts for the common homogeneous lists
+            if all(type(x) is str for x in v):
+                return v
+            if (
+                all(type(x) is int for x in v)
+                and -SAFE_INTEGER <= min(v)
+                and max(v) <= SAFE_INTEGER
+            ):
+                return v
+        return [encode_value(x, inner, references) for x in v]
+    if t is dict:
+        if all(type(k) is str and k[:1] != "$" for k in v):
+            return {k: encode_value(x, inner, references) for k, x in v.items()}
+        return {
+            "$dict": [
+                [encode_value(k, inner, references), encode_value(x, inner, references)]
+                for k, x in v.items()
+            ]
+        }
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return encode_value(int(v), depth)
+    if isinstance(v, float):
+        return _encode_float(float(v))
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, tuple):
+        return {"$tuple": [encode_value(x, inner, references) for x in v]}
+    if isinstance(v, list):
+        return [encode_value(x, inner, references) for x in v]
+    if isinstance(v, dict):
+        return encode_value(dict(v), depth, references)
+    if isinstance(v, (set, frozenset)):
+        items = [encode_value(x, inner, references) for x in v]
+        try:
+            items.sort(key=lambda e: json.dumps(e, sort_keys=True))
+        except Exception:
+            pass
+        return {("$frozenset" if isinstance(v, frozenset) else "$set"): items}
+    if isinstance(v, (bytes, bytearray)):
+        return {"$bytes": base64.b64encode(bytes(v)).decode("ascii")}
+    if isinstance(v, complex):
+        return {"$complex": [_encode_float(v.real), _encode_float(v.imag)]}
+    if t is range:
+        return {
+            "$range": [
+                encode_value(v.start, inner),
+                encode_value(v.stop, inner),
+                encode_value(v.step, inner),
+            ]
+        }
+    if getattr(t, "__module__", None) == "numpy" and hasattr(v, "tolist"):
+        # numpy scalars and arrays compare like the Python values they hold
+        return encode_value(v.tolist(), inner, references)
+    if references is not None:
+        return references(v)
+    try:
+        text = repr(v)
+    except BaseException:
+        text = "<unprintable>"
+    return {"$repr": clip(text), "$type": t.__name__}
+
+
+def _decode_tagged(d, references):
+    if len(d) == 1:
+        ((k, v),) = d.items()
+        if k[:1] != "$":
+            return d
+        if k == "$tuple" and type(v) is list:
+            return tuple(v)
+        if k == "$int" and type(v) is str:
+            return int(v, 0) if "x" in v else int(v)
+        if k == "$float" and type(v) is str:
+            return float(v)
+        if k == "$set" and type(v) is list:
+            return set(v)
+        if k == "$frozenset" and type(v) is list:
+            return frozenset(v)
+        if k == "$bytes" and type(v) is str:
+            return base64.b64decode(v)
+        if k == "$complex" and type(v) is list and len(v) == 2:
+            return complex(v[0], v[1])
+        if k == "$range" and type(v) is list and len(v) == 3 and all(type(x) is int for x in v):
+            return range(*v)
+        if k == "$dict" and type(v) is list:
+            return {p[0]: p[1] for p in v}
+        if k == "$repr":
+            return Opaque(str(v))
+        if references is not None and k in ("$ref", "$module"):
+            return references(d)
+    elif len(d) == 2 and "$repr" in d and "$type" in d:
+        return Opaque(str(d["$repr"]))
+    elif references is not None and "$ref" in d:
+        return references(d)
+    return d
+
+
+def decode_value(v, references=None):
+    """Tagged JSON structure (see encode_value) -> Python value (plain data is not copied).
+
+    `references(tag)` resolves {"$ref": ...} and {"$module": ...} tags (split tests: the
+    candidate process's objects, the test process's proxies); without it they stay dicts."""
+    t = type(v)
+    if t is list:
+        if all(type(x) in PLAIN_TYPES for x in v):
+            return v
+        return [decode_value(x, references) for x in v]
+    if t is dict:
+        d = {k: decode_value(x, references) for k, x in v.items()}
+        return _decode_tagged(d, references)
+    return v

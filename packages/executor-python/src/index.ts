@@ -1,0 +1,6 @@
+export {
+  createLocalExecutor,
+  type LocalExecutor,
+  type LocalExecutorSettings,
+  localExecutorCapabilities,
+} from "./local-executor.js";

@@ -1,0 +1,93 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import {
+  CodermError,
+  type ExecutorCapabilities,
+  type SandboxLevel,
+  unitTestKinds,
+} from "@coderm/core";
+import { resolvePython } from "@coderm/core/node";
+import { harnessLocation } from "./harness-asset.js";
+import {
+  createHarnessExecutor,
+  type HarnessExecutor,
+  type HarnessExecutorSettings,
+} from "./harness-executor.js";
+import { type LocalHarnessLaunch, startLocalHarnessProcess } from "./local-harness-process.js";
+import { sandboxWrapper } from "./sandbox.js";
+
+/** Settings of {@link createLocalExecutor}. */
+export interface LocalExecutorSettings
+  extends Pick<HarnessExecutorSettings, "watchdogGraceMs" | "python"> {
+  /** Harness processes; one per core by default. */
+  workers?: number;
+  /**
+   * Isolation level: `process` (rlimits, scrubbed environment, private temp dir, Landlock and
+   * seccomp where the kernel has them; the default) or `bwrap` (also namespaces: no network, no
+   * host files; see THREAT-MODEL.md). Other levels are refused (`unsupported`).
+   */
+  sandbox?: SandboxLevel;
+  /** The bubblewrap command for the `bwrap` level (`bwrap` on PATH by default). */
+  bwrap?: string;
+}
+
+/**
+ * The local Python executor: warm harness processes on this machine. Besides core's `Executor` it
+ * has `confinement` (for reports) and syntax-tree `programKeys`.
+ */
+export type LocalExecutor = HarnessExecutor;
+
+/** What the local executor runs: Python, every test kind, at the `process` and `bwrap` levels. */
+export const localExecutorCapabilities: ExecutorCapabilities = {
+  languages: ["python"],
+  testKinds: unitTestKinds,
+  sandboxLevels: ["process", "bwrap"],
+};
+const capabilities = localExecutorCapabilities;
+
+/**
+ * Creates the local Python executor: one warm harness process per core (or `workers`), at the
+ * chosen sandbox level; results stream back as they finish. Nothing starts until the first
+ * `fingerprint()` or `execute`. It is a bare backend: it caches and deduplicates nothing, so
+ * compose `withVerdictCache(withDeduplication(executor))` from `@coderm/executor` (as the pipeline
+ * does) for reruns that execute nothing and identical pairs that run once.
+ */
+export function createLocalExecutor(settings: LocalExecutorSettings = {}): LocalExecutor {
+  const sandbox = settings.sandbox ?? "process";
+  if (!capabilities.sandboxLevels.includes(sandbox)) {
+    throw new CodermError(
+      "unsupported",
+      `sandbox level "${sandbox}" is not available in the local executor (levels: ${capabilities.sandboxLevels.join(", ")})`,
+      { field: "sandbox" },
+    );
+  }
+  const { workers, bwrap, ...options } = settings;
+  return createHarnessExecutor({
+    ...options,
+    name: "local",
+    capabilities,
+    sandbox,
+    async startProcesses() {
+      const runtime = await resolvePython(settings.python);
+      const harness = harnessLocation();
+      const sandboxed = sandboxWrapper(sandbox, runtime, harness.mountDir, bwrap);
+      const size = workers ?? availableParallelism();
+      if (!(Number.isInteger(size) && size >= 1)) {
+        throw new CodermError(
+          "invalid-input",
+          `workers must be a whole number of at least 1, got ${size}`,
+          { field: "workers" },
+        );
+      }
+      const launch: LocalHarnessLaunch =
+        sandboxed === undefined
+          ? { python: runtime.executable, harnessPath: harness.path }
+          : {
+              python: runtime.executable,
+              harnessPath: join(sandboxed.harnessDir, harness.pathInMount),
+              wrapper: sandboxed.wrapper,
+            };
+      return { size, start: () => startLocalHarnessProcess(launch) };
+    },
+  });
+}

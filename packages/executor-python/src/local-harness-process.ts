@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { attachHarness } from "./attach-harness.js";
+import type { HarnessProcess } from "./harness-protocol.js";
+
+/** How to start a local harness process. */
+export interface LocalHarnessLaunch {
+  /** The real Python executable. */
+  python: string;
+  /** Path of the harness program. */
+  harnessPath: string;
+  /** Extra arguments before the harness path (a sandbox wrapper puts its command here). */
+  wrapper?: readonly string[];
+  /** Milliseconds to wait for the harness's ready frame (30 s). */
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts one long-lived harness process on this machine and resolves once it is ready. Requests
+ * go in on fd 3 and frames come back on fd 4; stdout and stderr are not part of the protocol. The
+ * process runs in its own process group with an environment that holds nothing of the parent's
+ * (no keys or tokens); killing it kills the whole group.
+ */
+export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<HarnessProcess> {
+  const command = launch.wrapper?.[0] ?? launch.python;
+  const args = [
+    ...(launch.wrapper?.slice(1) ?? []),
+    ...(launch.wrapper ? [launch.python] : []),
+    "-S",
+    "-u",
+    launch.harnessPath,
+  ];
+  const child = spawn(command, args, {
+    stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
+    env: {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      LANG: "C.UTF-8",
+      LC_ALL: "C.UTF-8",
+      PYTHONHASHSEED: "0",
+      PYTHONDONTWRITEBYTECODE: "1",
+    },
+    detached: true,
+  });
+  const attachment = attachHarness(
+    {
+      responses: child.stdio[4] as Readable,
+      stderr: child.stderr,
+      requests: child.stdio[3] as Writable,
+      kill() {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      },
+    },
+    {
+      startTimeoutMs: launch.startTimeoutMs ?? 30_000,
+      what: `the Python harness process (${command})`,
+    },
+  );
+  child.on("error", (error) => attachment.failed(error.message));
+  child.on("exit", (code, signal) => attachment.ended({ code, signal }));
+  return attachment.ready;
+}

@@ -1,0 +1,4 @@
+def f(x):
+    chunks = []
+    while True:
+        chunks.append(bytearray(64 << 20))

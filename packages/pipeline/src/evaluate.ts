@@ -1,0 +1,127 @@
+import { loadProblems, withExpectedOutputs } from "@coderm/benchmarks";
+import { CodermError, type ExecutionLimits, type Executor, type Problem } from "@coderm/core";
+import { createJsonlWriter } from "@coderm/core/node";
+import {
+  expectedOutputsFromExecutor,
+  type JudgedSample,
+  judgeSamples,
+  passAtKPercent,
+} from "./judge.js";
+import { readSamples, type Sample } from "./sample-files.js";
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** The benchmark whose ground truth judges the samples. */
+  benchmark: string;
+  /** A candidates file (`{task_id, solution}` or `{task_id, completion}` a line, plain or gzipped). */
+  samplesFile: string;
+  executor: Executor;
+  limits: ExecutionLimits;
+  /** Where to write one line per sample, in input order, with its verdicts. */
+  detailsFile?: string;
+  /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
+  dataDir?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: EvaluateEvent) => void;
+}
+
+/** Progress of {@link evaluate}: the expected outputs phase, then judging. */
+export type EvaluateEvent =
+  | { phase: "expected-outputs"; total: number }
+  | { phase: "expected-outputs"; done: number }
+  | { phase: "judging"; total: number }
+  | { phase: "judging"; done: number };
+
+/** The result of {@link evaluate}. */
+export interface EvaluateResult {
+  judged: JudgedSample[];
+  /** pass@k in percent for each k the sample counts allow (`pass@1`, `pass@10`, ...). */
+  scores: Record<string, number>;
+  problems: number;
+  /** Problems without any sample (they count as unsolved). */
+  problemsWithoutSamples: number;
+  executeSeconds: number;
+}
+
+/**
+ * pass@k of a samples file against a benchmark's ground truth: computes the expected outputs the
+ * benchmark leaves to its canonical solutions (EvalPlus's inputs), judges every sample (identical
+ * programs of a problem once) and writes the per-sample details when asked.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  const emit = options.onEvent ?? (() => {});
+  const { executor, limits } = options;
+  let problems = await loadProblems(
+    options.benchmark,
+    options.dataDir === undefined ? {} : { dataDir: options.dataDir },
+  );
+  if (
+    problems.some((problem) =>
+      problem.tests?.some((test) => test.kind === "call" && test.expected === undefined),
+    )
+  ) {
+    emit({ phase: "expected-outputs", total: problems.length });
+    const compute = expectedOutputsFromExecutor(executor, {
+      ...limits,
+      timeMs: Math.max(limits.timeMs, 10_000),
+    });
+    problems = await withExpectedOutputs(problems, async (problem, tests) => {
+      const values = await compute(problem, tests);
+      emit({ phase: "expected-outputs", done: 1 });
+      return values;
+    });
+  }
+  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
+  const samples: Sample[] = [];
+  for await (const sample of readSamples(options.samplesFile, byId)) samples.push(sample);
+  if (samples.length === 0)
+    throw new CodermError("invalid-input", "the samples file holds no samples", {
+      file: options.samplesFile,
+    });
+  const started = performance.now();
+  const judged: JudgedSample[] = [];
+  for await (const sample of judgeSamples(samples, {
+    problems: byId,
+    executor,
+    limits,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onProgress: (event) =>
+      emit(
+        "total" in event
+          ? { phase: "judging", total: event.total }
+          : { phase: "judging", done: event.done },
+      ),
+  }))
+    judged.push(sample);
+  const executeSeconds = (performance.now() - started) / 1000;
+  if (options.detailsFile !== undefined) await writeDetails(options.detailsFile, judged);
+  const sampledProblems = new Set(judged.map((sample) => sample.taskId)).size;
+  return {
+    judged,
+    scores: passAtKPercent(judged, byId.keys()),
+    problems: byId.size,
+    problemsWithoutSamples: byId.size - sampledProblems,
+    executeSeconds,
+  };
+}
+
+async function writeDetails(path: string, judged: readonly JudgedSample[]): Promise<void> {
+  const writer = createJsonlWriter(path);
+  try {
+    for (const sample of judged) {
+      await writer.write({
+        task_id: sample.taskId,
+        passed: sample.passed,
+        verdicts: sample.verdicts.map(({ testId, status, errorType, message, wallMs }) => ({
+          test: testId,
+          status,
+          errorType,
+          message,
+          wallMs,
+        })),
+      });
+    }
+  } finally {
+    await writer.close();
+  }
+}

@@ -1,0 +1,94 @@
+export { type RunAllocationStudyOptions, runAllocationStudy } from "./allocation-study.js";
+export {
+  type RerankWithEarlyStoppingOptions,
+  rerankWithEarlyStopping,
+} from "./early-stopping.js";
+export {
+  type EvaluateEvent,
+  type EvaluateOptions,
+  type EvaluateResult,
+  evaluate,
+} from "./evaluate.js";
+export {
+  type ExecuteProblemsOptions,
+  type ExecutionProgress,
+  executeProblems,
+  type ProblemSamples,
+  type RerankInput,
+  type RerankStream,
+} from "./execute-problems.js";
+export {
+  type ExecutorSettings,
+  executorNames,
+  type OpenedExecutor,
+  openExecutor,
+} from "./executors.js";
+export { type GenerateOptions, generate } from "./generate.js";
+export {
+  candidatesOf,
+  createGenerator,
+  extractProblem,
+  type GenerationKind,
+  type GeneratorSettings,
+  generateByProblem,
+  generationJobs,
+  type ProblemCompletions,
+  type ProblemGeneration,
+  resolveTemplate,
+  type TestCodeSource,
+  testsOf,
+  usageReport,
+  writeProblemGeneration,
+} from "./generation.js";
+export {
+  expectedOutputsFromExecutor,
+  type JudgedSample,
+  type JudgeOptions,
+  judgeSamples,
+  passAtKPercent,
+} from "./judge.js";
+export { applyJudgingPolicy, type JudgingPolicy, verdictsOnly } from "./judging-policy.js";
+export {
+  createRewardMethod,
+  type RewardMethodSettings,
+  requireTestBasedReward,
+  rewardMethods,
+} from "./methods.js";
+export {
+  type MethodScores,
+  type ProblemOutcome,
+  type RerankOptions,
+  type RerankResult,
+  rankingOf,
+  rerank,
+  scoreMatrices,
+} from "./rerank.js";
+export {
+  type InputError,
+  loadRerankInputs,
+  type RerankInputs,
+  type RerankSource,
+} from "./rerank-inputs.js";
+export {
+  type GenerationCounts,
+  type RunEvent,
+  type RunFiles,
+  type RunOptions,
+  type RunResult,
+  run,
+} from "./run.js";
+export {
+  candidateOfRecord,
+  problemOfTask,
+  readSamples,
+  readTests,
+  type Sample,
+  type SolutionRecord,
+  solutionRecordSchema,
+  type TestLine,
+  type TestRecord,
+  testOfRecord,
+  testRecordSchema,
+  type UnparsedRecord,
+  unparsedRecordSchema,
+} from "./sample-files.js";

@@ -1,0 +1,178 @@
+import {
+  codetPackedSuiteFailures,
+  getDataset,
+  loadProblems,
+  loadSampleSet,
+} from "@coderm/benchmarks";
+import { type Candidate, CodermError, type Problem, type UnitTest } from "@coderm/core";
+import { compilesInPython } from "@coderm/core/node";
+import type { RerankInput } from "./execute-problems.js";
+import type { JudgingPolicy } from "./judging-policy.js";
+import { candidateOfRecord, readSamples, readTests } from "./sample-files.js";
+
+/** Where rerank's inputs come from. */
+export interface RerankSource {
+  /** A released sample set (the default: CodeT's HumanEval CodeGen-16B set). */
+  dataset?: string;
+  /** Problems from a benchmark, for file inputs. */
+  benchmark?: string;
+  candidatesFile?: string;
+  testsFile?: string;
+  /** Tests kept from each test sample of a sample set (CodeT keeps 5). */
+  testsPerSample?: number;
+  /** Only the first N problems, with their candidates and tests. */
+  limit?: number;
+  /**
+   * How generated tests are judged: the sample set's own rule by default (`codet-packed-suite`
+   * for CodeT's sets), `verdicts` for file inputs.
+   */
+  judging?: "verdicts" | "codet-packed-suite";
+  /** Data directory and download settings of the datasets. */
+  dataDir?: string;
+}
+
+/** A bad input item, reported and skipped: where it is and what is wrong. */
+export interface InputError {
+  file?: string;
+  line?: number;
+  /** The item at fault (`HumanEval/3#2`: problem and sample index) where there is no file line. */
+  item?: string;
+  message: string;
+}
+
+/** What {@link loadRerankInputs} loads. */
+export interface RerankInputs {
+  /** The sample set's or benchmark's name. */
+  name: string;
+  input: RerankInput;
+  errors: InputError[];
+  /** The judging rule in force, and the policy it gives these inputs. */
+  judgingRule: "verdicts" | "codet-packed-suite";
+  judging: JudgingPolicy;
+}
+
+/**
+ * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
+ * files, optionally only the first `limit` problems, with the judging policy they call for. Bad
+ * items (malformed lines, unknown tasks, tests that do not parse, an empty file) are collected in
+ * `errors` and skipped; the run goes on with the rest.
+ */
+export async function loadRerankInputs(source: RerankSource): Promise<RerankInputs> {
+  const loaded = await loadAllInputs(source);
+  const { problems, candidates, tests } = loaded.input;
+  const kept =
+    source.limit === undefined
+      ? undefined
+      : new Set(problems.slice(0, source.limit).map((problem) => problem.id));
+  const input =
+    kept === undefined
+      ? loaded.input
+      : {
+          problems: problems.filter((problem) => kept.has(problem.id)),
+          candidates: candidates.filter((candidate) => kept.has(candidate.problemId)),
+          tests: tests.filter((test) => kept.has(test.problemId)),
+        };
+  const rule = source.judging ?? loaded.defaultJudging;
+  const failedSuites =
+    rule === "codet-packed-suite"
+      ? (loaded.packedSuiteFailures ?? (await codetPackedSuiteFailures(input.tests)))
+      : [];
+  return {
+    name: loaded.name,
+    input,
+    errors: loaded.errors,
+    judgingRule: rule,
+    judging: {
+      failedSuites: new Set(failedSuites.filter((id) => kept === undefined || kept.has(id))),
+    },
+  };
+}
+
+interface LoadedInputs {
+  name: string;
+  input: RerankInput;
+  errors: InputError[];
+  defaultJudging: "verdicts" | "codet-packed-suite";
+  /** Known already (a sample set computes them when it loads). */
+  packedSuiteFailures?: string[];
+}
+
+async function loadAllInputs(source: RerankSource): Promise<LoadedInputs> {
+  const dataOptions = source.dataDir === undefined ? {} : { dataDir: source.dataDir };
+  if (source.candidatesFile === undefined && source.testsFile === undefined) {
+    const name = source.dataset ?? "codet-humaneval-codegen16b";
+    const set = await loadSampleSet(name, {
+      ...dataOptions,
+      ...(source.testsPerSample === undefined ? {} : { testsPerSample: source.testsPerSample }),
+    });
+    return {
+      name,
+      input: { problems: set.problems, candidates: set.candidates, tests: set.tests },
+      errors: [],
+      defaultJudging: getDataset(name).judging,
+      packedSuiteFailures: set.packedSuiteFailures,
+    };
+  }
+  if (
+    source.candidatesFile === undefined ||
+    source.testsFile === undefined ||
+    source.benchmark === undefined
+  ) {
+    throw new CodermError(
+      "invalid-input",
+      "file inputs need a benchmark (for the problems and ground truth), a candidates file and a tests file",
+      {
+        field:
+          source.benchmark === undefined
+            ? "benchmark"
+            : source.candidatesFile === undefined
+              ? "candidatesFile"
+              : "testsFile",
+      },
+    );
+  }
+  const problems = await loadProblems(source.benchmark, dataOptions);
+  const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
+  const errors: InputError[] = [];
+  const report = (error: CodermError) =>
+    errors.push({
+      ...(error.file ? { file: error.file } : {}),
+      ...(error.line ? { line: error.line } : {}),
+      message: error.message,
+    });
+
+  const candidates: Candidate[] = [];
+  const samplesPerProblem = new Map<string, number>();
+  for await (const sample of readSamples(source.candidatesFile, byId, report)) {
+    const sampleIndex = samplesPerProblem.get(sample.taskId) ?? 0;
+    samplesPerProblem.set(sample.taskId, sampleIndex + 1);
+    candidates.push(candidateOfRecord(sample.taskId, sample.program, sampleIndex));
+  }
+  if (candidates.length === 0)
+    errors.push({
+      file: source.candidatesFile,
+      message: "no candidates: the file is empty or every line was bad",
+    });
+
+  const pending: { test: UnitTest; line: number }[] = [];
+  for await (const entry of readTests(source.testsFile, byId, report)) pending.push(entry);
+  const parses = await compilesInPython(
+    pending.map(({ test }) => ("code" in test ? test.code : "")),
+  );
+  const tests = pending.filter(({ line }, index) => {
+    if (parses[index]) return true;
+    errors.push({ file: source.testsFile!, line, message: "the test does not parse as Python" });
+    return false;
+  });
+  if (tests.length === 0)
+    errors.push({
+      file: source.testsFile,
+      message: "no tests: the file is empty or every line was bad",
+    });
+  return {
+    name: source.benchmark,
+    input: { problems, candidates, tests: tests.map(({ test }) => test) },
+    errors,
+    defaultJudging: "verdicts",
+  };
+}
