@@ -42,7 +42,8 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from coderm_harness.analysis import analyze_assert  # noqa: E402
-from harness_selftest import DATA, HARNESS, Harness, resolve_harness  # noqa: E402
+from harness_selftest import resolve_harness  # noqa: E402
+from selftest_support import DATA, HARNESS, Harness  # noqa: E402
 
 STOP = ["\nclass", "\ndef", "\n#", "\nif", "\nprint"]
 
