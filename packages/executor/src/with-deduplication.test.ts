@@ -7,20 +7,13 @@ import {
 } from "@coderm/core";
 import { createMockExecutor } from "@coderm/core/testing";
 import { describe, expect, it } from "vitest";
+import { assertTest, request as conformanceRequest } from "./testing/conformance.js";
 import { withDeduplication } from "./with-deduplication.js";
 
 const limits = { timeMs: 1000, memoryMb: 256, outputBytes: 1000 };
-const test = (id: string): UnitTest => ({
-  id,
-  problemId: "p",
-  kind: "assert",
-  code: `assert f() == "${id}"`,
-});
-const request = (id: string, code: string, tests: UnitTest[]): ExecutionRequest => ({
-  candidate: { id, problemId: "p", code },
-  tests,
-  limits,
-});
+const test = (id: string): UnitTest => assertTest(id, `assert f() == "${id}"`);
+const request = (id: string, code: string, tests: UnitTest[]): ExecutionRequest =>
+  conformanceRequest(id, code, tests, limits);
 
 async function all(
   executor: Executor,

@@ -5,22 +5,15 @@ import type { ExecutionRequest, Executor, Language, UnitTest, Verdict } from "@c
 import { createMockExecutor, type MockExecutor } from "@coderm/core/testing";
 import { describe, expect, it } from "vitest";
 import { createSqliteVerdictCache } from "./sqlite-verdict-cache.js";
+import { assertTest, request as conformanceRequest } from "./testing/conformance.js";
 import type { VerdictCache } from "./verdict-cache.js";
 import { withDeduplication } from "./with-deduplication.js";
 import { withVerdictCache } from "./with-verdict-cache.js";
 
 const limits = { timeMs: 1000, memoryMb: 256, outputBytes: 1000 };
-const test = (id: string, code = `assert f() == "${id}"`): UnitTest => ({
-  id,
-  problemId: "p",
-  kind: "assert",
-  code,
-});
-const request = (id: string, code: string, tests: UnitTest[]): ExecutionRequest => ({
-  candidate: { id, problemId: "p", code },
-  tests,
-  limits,
-});
+const test = (id: string, code = `assert f() == "${id}"`): UnitTest => assertTest(id, code);
+const request = (id: string, code: string, tests: UnitTest[]): ExecutionRequest =>
+  conformanceRequest(id, code, tests, limits);
 
 /** A mock that passes a test when the candidate's code contains the test's id. */
 function judgeByContent(settings: { fingerprint?: string } = {}): MockExecutor {
