@@ -78,7 +78,7 @@ describe("settings file", () => {
   it("names the file and the key of an unknown setting or a bad value", async () => {
     const unknown = await settingsFile("unknown.json", { run: { "n-test": 3 } });
     const first = await generate("--config", unknown, "--model", "from-flag");
-    expect(first.code).not.toBe(0);
+    expect(first.code).toBe(2);
     expect(first.stderr).toContain(`${unknown}: unknown setting "run.n-test"`);
 
     const bad = await settingsFile("bad.json", { generate: { concurrency: 0 } });
@@ -96,7 +96,11 @@ describe("settings file", () => {
     const broken = join(dir, "broken.json");
     await writeFile(broken, "{ not json");
     const fifth = await generate("--config", broken, "--model", "from-flag");
-    expect(fifth.stderr).toContain(`${broken}: cannot read the settings file`);
+    expect(fifth.code).toBe(2);
+    expect(fifth.stderr).toContain(`coderm: ${broken}: the settings file is not valid JSON (`);
+    // the path once, not twice
+    for (const { stderr } of [first, second, third, fourth, fifth])
+      expect(stderr.split(dir).length, stderr).toBe(2);
   });
 
   it("reads CODERM_CONFIG when no --config is given", async () => {

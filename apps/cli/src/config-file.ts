@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { CodermError } from "@coderm/core";
 import { type Command, InvalidArgumentError, type Option } from "commander";
 
@@ -34,21 +34,13 @@ export function addConfigOption(program: Command): void {
  * `--no-cache`). Top-level keys apply to every command with that flag; a key naming a command
  * (`"run"`, `"generate"`, `"generate tests"`) holds settings for it and its subcommands, which win
  * over top-level ones. Flags on the command line and their environment variables win over the
- * file. An unknown key or a bad value is an error naming the file and the key.
+ * file. An unknown key or a bad value is an error naming the file and the key. The file is UTF-8
+ * (a byte-order mark is dropped) and must be a regular file.
  */
 export function applyConfigFile(program: Command, file: string): void {
-  let settings: unknown;
-  try {
-    settings = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new CodermError(
-      "invalid-input",
-      `${file}: cannot read the settings file: ${(error as Error).message}`,
-      { file, cause: error },
-    );
-  }
+  const settings = readSettings(file);
   if (!isObject(settings))
-    throw new CodermError("invalid-input", `${file}: the settings file must hold a JSON object`, {
+    throw new CodermError("invalid-input", "the settings file must hold a JSON object", {
       file,
     });
   const commands = new Map(leafCommands(program).map((command) => [commandPath(command), command]));
@@ -61,14 +53,9 @@ export function applyConfigFile(program: Command, file: string): void {
   for (const [key, value] of Object.entries(settings)) {
     if (sections.has(key)) {
       if (!isObject(value))
-        throw new CodermError(
-          "invalid-input",
-          `${file}: "${key}" must hold an object of settings`,
-          {
-            file,
-            field: key,
-          },
-        );
+        throw new CodermError("invalid-input", `"${key}" must hold an object of settings`, {
+          file,
+        });
       const known = new Set(
         [...commands.entries()]
           .filter(([path]) => path === key || path.startsWith(`${key} `))
@@ -102,7 +89,7 @@ export function applyConfigFile(program: Command, file: string): void {
 
 function optionValue(option: Option, value: unknown, file: string, field: string): unknown {
   const bad = (message: string) =>
-    new CodermError("invalid-input", `${file}: "${field}": ${message}`, { file, field });
+    new CodermError("invalid-input", `"${field}": ${message}`, { file });
   const takesValue = option.required || option.optional;
   if (!takesValue) {
     if (typeof value !== "boolean") throw bad("expected true or false");
@@ -125,10 +112,39 @@ function optionValue(option: Option, value: unknown, file: string, field: string
 }
 
 function unknownKey(file: string, key: string): CodermError {
-  return new CodermError("invalid-input", `${file}: unknown setting "${key}"`, {
-    file,
-    field: key,
-  });
+  return new CodermError("invalid-input", `unknown setting "${key}"`, { file });
+}
+
+/** The parsed settings file: a regular file (never a pipe that blocks), UTF-8, JSON. */
+function readSettings(file: string): unknown {
+  const fail = (message: string, cause?: unknown) =>
+    new CodermError("invalid-input", `the settings file ${message}`, {
+      file,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw fail("is not a regular file");
+    bytes = readFileSync(file);
+  } catch (error) {
+    if (CodermError.isInstance(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fail(
+      code === "ENOENT" ? "does not exist" : `cannot be read (${(error as Error).message})`,
+      error,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw fail("is not UTF-8 text", error);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fail(`is not valid JSON (${(error as Error).message})`, error);
+  }
 }
 
 /** The settings-file key of an option: its long flag without the dashes (and `no-`). */

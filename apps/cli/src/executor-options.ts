@@ -1,4 +1,4 @@
-import { type SandboxLevel, sandboxLevels } from "@coderm/core";
+import { CodermError, type SandboxLevel, sandboxLevels } from "@coderm/core";
 import { executorNames, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { positiveInteger } from "./options.js";
@@ -6,17 +6,19 @@ import { positiveInteger } from "./options.js";
 /** The executor flags every executing command shares. */
 export interface ExecutorFlags {
   executor: string;
-  sandbox: SandboxLevel;
+  /** Given only when set (flag, environment or settings file); each backend has its default. */
+  sandbox?: SandboxLevel;
   workers?: number;
   cache: boolean;
   python?: string;
+  hostLimits?: "required" | "best-effort";
   dockerHost?: string[];
   image?: string;
 }
 
 /**
- * Adds `--executor`, `--sandbox`, `--workers`, `--no-cache`, `--python`, `--docker-host` and
- * `--image` to a command.
+ * Adds `--executor`, `--sandbox`, `--workers`, `--no-cache`, `--python`, `--host-limits`,
+ * `--docker-host` and `--image` to a command.
  */
 export function addExecutorOptions(command: Command): Command {
   return command
@@ -31,10 +33,8 @@ export function addExecutorOptions(command: Command): Command {
     .addOption(
       new Option(
         "--sandbox <level>",
-        "isolation of local candidate code: process (rlimits, Landlock, seccomp) or bwrap (also namespaces)",
-      )
-        .choices(sandboxLevels.filter((level) => level !== "docker"))
-        .default("process"),
+        "isolation of candidate code: with --executor local, process (rlimits, Landlock, seccomp; the default) or bwrap (also namespaces); with --executor docker, docker (its only level)",
+      ).choices([...sandboxLevels]),
     )
     .option(
       "--workers <n>",
@@ -46,6 +46,12 @@ export function addExecutorOptions(command: Command): Command {
       "ignore and do not write the caches (verdicts, and completions where the command generates)",
     )
     .option("--python <command>", "Python interpreter (default: CODERM_PYTHON, else python3)")
+    .addOption(
+      new Option(
+        "--host-limits <mode>",
+        "with --executor local: required (the default) refuses to start where a cgroup (memory, pids) and a sized tmpfs per harness process cannot be applied (needs root or a delegated cgroup); best-effort applies what the machine allows",
+      ).choices(["required", "best-effort"]),
+    )
     .option(
       "--docker-host <url>",
       "with --executor docker: a daemon (unix://, tcp://, ssh://); repeat for several (default: DOCKER_HOST, else the local socket)",
@@ -57,14 +63,33 @@ export function addExecutorOptions(command: Command): Command {
     );
 }
 
-/** Opens the executor the flags describe (cached and deduplicated) and starts it. */
-export function startExecutor(flags: ExecutorFlags): Promise<OpenedExecutor> {
+/**
+ * Opens the executor the flags describe (cached and deduplicated) and starts it. A `--sandbox`
+ * level the `--executor` does not offer (by its capabilities) is an error naming both flags.
+ */
+export async function startExecutor(flags: ExecutorFlags): Promise<OpenedExecutor> {
+  try {
+    return await openExecutorOfFlags(flags);
+  } catch (error) {
+    const levels = CodermError.isInstance(error) ? error.details?.sandboxLevels : undefined;
+    if (CodermError.isInstance(error) && error.field === "sandbox" && Array.isArray(levels))
+      throw new CodermError(
+        "invalid-input",
+        `--sandbox ${flags.sandbox} cannot be used with --executor ${flags.executor}: its sandbox levels are ${levels.join(", ")}`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+function openExecutorOfFlags(flags: ExecutorFlags): Promise<OpenedExecutor> {
   return openExecutor({
     executor: flags.executor,
-    sandbox: flags.sandbox,
+    ...(flags.sandbox === undefined ? {} : { sandbox: flags.sandbox }),
     ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     ...(flags.cache ? {} : { cache: false as const }),
     ...(flags.python === undefined ? {} : { python: flags.python }),
+    ...(flags.hostLimits === undefined ? {} : { hostLimits: flags.hostLimits }),
     ...(flags.dockerHost === undefined ? {} : { dockerHosts: flags.dockerHost }),
     ...(flags.image === undefined ? {} : { image: flags.image }),
   });

@@ -1,3 +1,4 @@
+import { executionLimitsSchema } from "@coderm/core";
 import { InvalidArgumentError } from "commander";
 
 /** Parses a command-line value as an integer >= 1; commander names the option in the error. */
@@ -35,3 +36,22 @@ export function nonNegativeNumber(value: string): number {
   }
   return number;
 }
+
+/** A whole-number parser bounded by one of core's execution-limit fields, in that field's unit. */
+function limitParser(field: "timeMs" | "memoryMb", unit: string): (value: string) => number {
+  const schema = executionLimitsSchema.shape[field];
+  const min = schema.minValue ?? 1;
+  const max = schema.maxValue ?? Number.MAX_SAFE_INTEGER;
+  return (value: string) => {
+    const number = Number(value);
+    if (value.trim() === "" || !Number.isInteger(number) || number < min || number > max)
+      throw new InvalidArgumentError(`expected a whole number of ${unit} from ${min} to ${max}.`);
+    return number;
+  };
+}
+
+/** Parses a time limit in milliseconds, within the range every executor accepts. */
+export const timeLimitMs = limitParser("timeMs", "milliseconds");
+
+/** Parses a memory limit in MiB, within the range every executor accepts. */
+export const memoryLimitMb = limitParser("memoryMb", "MiB");

@@ -38,17 +38,23 @@ export function printTable(
   );
 }
 
-/** Exit codes of the `coderm` command. */
+/**
+ * Exit codes of the `coderm` command, the same in every command: 0 done; 1 the work failed (an
+ * executor, a server, a download, a dataset that does not verify); 2 bad input (a flag, the
+ * settings file, or a line of an input file: the message names the flag, file, line or field);
+ * 130 interrupted.
+ */
 export const exitCodes = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** The error codes that mean the input was bad (exit 2), wherever they were found. */
+const badInputCodes: ReadonlySet<string> = new Set(["invalid-input", "parse-error"]);
 
 /** Prints an error as one clear line (no stack trace for expected errors) and returns the exit code. */
 export function reportError(output: Output, error: unknown): number {
   if (CodermError.isInstance(error)) {
     const flag = error.field === undefined ? undefined : flagOfField(error.field);
     output.stderr.write(`coderm: ${error.message}${flag === undefined ? "" : ` (${flag})`}\n`);
-    return error.code === "invalid-input" && error.file === undefined && error.item === undefined
-      ? exitCodes.usage
-      : exitCodes.failure;
+    return badInputCodes.has(error.code) ? exitCodes.usage : exitCodes.failure;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   output.stderr.write(`coderm: unexpected error: ${message}\n`);

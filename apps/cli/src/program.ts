@@ -18,6 +18,10 @@ export function createProgram(context: CommandContext): Command {
     .description("Code reward modeling: pick the right program among many LLM-written ones.")
     .version(packageJson.version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done; 1 the work failed (executor, server, download, dataset check); 2 bad input\n(a flag, the settings file, or a line of an input file, named in the message); 130 interrupted.",
+    )
     .configureOutput({
       writeOut: (text) => output.stdout.write(text),
       writeErr: (text) => output.stderr.write(text),
@@ -36,7 +40,7 @@ export function createProgram(context: CommandContext): Command {
 
 /**
  * Runs the command line and resolves to the exit code: 0 on success, 1 when the work failed, 2 on
- * a usage error. Errors are printed as one line naming the file, line, field or item at fault.
+ * bad input (a flag, the settings file, or a line of an input file). Errors are printed as one line naming the file, line, field or item at fault.
  * Settings come from flags, then their environment variables, then the settings file (see
  * {@link applyConfigFile}), then defaults.
  */

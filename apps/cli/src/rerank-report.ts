@@ -10,7 +10,7 @@ import {
   rewardMethods,
 } from "@coderm/pipeline";
 import { type Command, InvalidArgumentError } from "commander";
-import { positiveInteger } from "./options.js";
+import { memoryLimitMb, timeLimitMs } from "./options.js";
 import { type Output, printTable } from "./output.js";
 
 /** The flags of the commands that rerank. */
@@ -57,14 +57,14 @@ export function addRerankingOptions(
     .option(
       "--time-limit <ms>",
       `time limit of a generated test (default: ${defaults.timeLimit})`,
-      positiveInteger,
+      timeLimitMs,
     )
     .option(
       "--ground-truth-time-limit <ms>",
       `time limit of a ground-truth test (default: ${defaults.groundTruthTimeLimit})`,
-      positiveInteger,
+      timeLimitMs,
     )
-    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", positiveInteger, 1024)
+    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 1024)
     .option(
       "--out <dir>",
       "write selected.jsonl (each method's pick per problem) and problems.jsonl (per-problem details)",

@@ -11,6 +11,10 @@ describeAdversarialSuite(
       endpoints: [engine.socketPath],
       image: engine.image,
       workers: 2,
+      // The same small limits as the local levels' suite (host-resources attacks exceed them).
+      containerMemoryMb: 512,
+      pidsLimit: 256,
+      tmpfsMb: 128,
     });
     await executor.fingerprint();
     return executor;

@@ -21,8 +21,7 @@ import {
 } from "./image.js";
 
 /** Settings of {@link createDockerExecutor}. */
-export interface DockerExecutorSettings
-  extends Pick<HarnessExecutorSettings, "watchdogGraceMs" | "python"> {
+export interface DockerExecutorSettings extends Pick<HarnessExecutorSettings, "watchdogGraceMs"> {
   /**
    * Docker daemons to run on; work is spread by their capacity (CPU count, or `workers` of an
    * endpoint) and moves to the others when one goes away. Default: `DOCKER_HOST`, else the local
@@ -43,7 +42,7 @@ export interface DockerExecutorSettings
 
 /**
  * The Docker executor: the Python harness in containers. Besides core's `Executor` it has
- * `confinement` and `placement` (for reports) and syntax-tree `programKeys`.
+ * `confinement` and `placement` (for reports).
  */
 export type DockerExecutor = HarnessExecutor & {
   /** Where the harness processes run: each endpoint with its count (after the start). */

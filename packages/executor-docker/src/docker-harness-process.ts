@@ -55,7 +55,9 @@ export async function startDockerHarnessProcess(
     HostConfig: {
       NetworkMode: "none",
       ReadonlyRootfs: true,
-      Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${spec.tmpfsMb}m,mode=1777` },
+      Tmpfs: {
+        "/tmp": `rw,nosuid,nodev,size=${spec.tmpfsMb}m,nr_inodes=${spec.tmpfsMb * 64},mode=1777`,
+      },
       Memory: spec.memoryMb * 1024 * 1024,
       MemorySwap: spec.memoryMb * 1024 * 1024,
       PidsLimit: spec.pidsLimit,

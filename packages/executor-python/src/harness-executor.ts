@@ -5,12 +5,11 @@ import {
   type ExecutionRequest,
   type Executor,
   type ExecutorCapabilities,
-  type Language,
+  normalizeText,
   type SandboxLevel,
   type UnitTest,
   type Verdict,
 } from "@coderm/core";
-import { resolvePython } from "@coderm/core/node";
 import { checkExecutionRequest } from "@coderm/executor";
 import {
   type HarnessLimits,
@@ -19,7 +18,6 @@ import {
   type JobHandle,
 } from "./harness-pool.js";
 import type { HarnessProcess, HarnessResult } from "./harness-protocol.js";
-import { ProgramKeys } from "./program-keys.js";
 
 /** Where a harness executor's processes come from. */
 export interface HarnessProcessSupply {
@@ -42,11 +40,6 @@ export interface HarnessExecutorSettings {
   startProcesses(): Promise<HarnessProcessSupply>;
   /** Grace past a test's deadline before a silent harness process is killed (2000 ms). */
   watchdogGraceMs?: number;
-  /**
-   * The local Python interpreter that computes program keys (syntax trees); default
-   * `CODERM_PYTHON`, else `python3` resolved to its real executable.
-   */
-  python?: string;
 }
 
 /** An {@link Executor} running the Python harness on a pool of warm harness processes. */
@@ -56,25 +49,20 @@ export interface HarnessExecutor extends Executor {
    * on top (`landlock-v7`, `seccomp`; see THREAT-MODEL.md). Empty before the start.
    */
   readonly confinement: readonly string[];
-  /**
-   * Syntax-tree keys of Python programs: programs that parse to the same tree (formatting and
-   * comments aside) share verdicts; `null` for one that does not parse, and for other languages.
-   */
-  programKeys(programs: readonly string[], language: Language): Promise<(string | null)[]>;
 }
 
 /**
  * The core every harness backend shares: validation, streaming, cancellation, the pool of warm
- * harness processes with its watchdogs, the fingerprint (harness and Python versions, sandbox
- * level, confinement) and syntax-tree program keys. Verdicts are identical whichever supply runs
- * the processes, since the harness is the same. It caches and deduplicates nothing: wrap it
+ * harness processes with its watchdogs and the fingerprint (harness and Python versions, sandbox
+ * level, confinement). Verdicts are identical whichever supply runs the processes, since the
+ * harness is the same. The program run is `normalizeText(candidate.code)`, the text the content
+ * id hashes (see core's `Executor.execute`). It caches and deduplicates nothing: wrap it
  * (`withVerdictCache`, `withDeduplication` of `@coderm/executor`).
  */
 export function createHarnessExecutor(settings: HarnessExecutorSettings): HarnessExecutor {
   const { sandbox, capabilities } = settings;
   let pool: HarnessPool | undefined;
   let supply: HarnessProcessSupply | undefined;
-  let normalizer: Promise<ProgramKeys> | undefined;
   let starting: Promise<void> | undefined;
   let fingerprint = "";
   let closed = false;
@@ -118,14 +106,6 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
       await start();
       return fingerprint;
     },
-    async programKeys(programs, language) {
-      if (language !== "python") return programs.map(() => null);
-      if (closed) throw new CodermError("unavailable", "the executor is closed");
-      normalizer ??= resolvePython(settings.python).then(
-        (runtime) => new ProgramKeys(runtime.executable),
-      );
-      return (await normalizer).keys(programs);
-    },
     execute(requests, options: ExecuteOptions = {}) {
       if (closed) throw new CodermError("unavailable", "the executor is closed");
       const queue = new AsyncQueue<Verdict>();
@@ -148,7 +128,8 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
         if (tests.length === 0) return;
         outstanding += tests.length;
         const handle = pool!.submit({
-          program: candidate.code,
+          // Exactly the text the content id hashes: what the wrappers key a candidate by.
+          program: normalizeText(candidate.code),
           tests: tests.map(harnessForm),
           limits: { ...request.limits } satisfies HarnessLimits,
           onResult: (result) => {
@@ -196,7 +177,6 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
       await starting?.catch(() => {});
       await pool?.close();
       await supply?.close?.();
-      (await normalizer?.catch(() => undefined))?.close();
     },
   };
 }
@@ -247,9 +227,26 @@ function decodeHarnessValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeHarnessValue);
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    if (entries.length === 1 && entries[0]![0] === "$int" && typeof entries[0]![1] === "string")
+    if (
+      entries.length === 1 &&
+      entries[0]![0] === "$int" &&
+      typeof entries[0]![1] === "string" &&
+      isBoundedIntegerText(entries[0]![1])
+    )
       return BigInt(entries[0]![1]);
     return Object.fromEntries(entries.map(([key, field]) => [key, decodeHarnessValue(field)]));
   }
   return value;
+}
+
+/** The most decimal digits a `$int` converts from (the harness writes hex beyond ~4,900). */
+const maxDecimalDigits = 5000;
+const boundedIntegerText = new RegExp(`^-?(?:0x[0-9a-f]+|[0-9]{1,${maxDecimalDigits}})$`, "i");
+
+/**
+ * Whether a `$int` text converts in bounded time: hex (linear), or decimal of at most
+ * {@link maxDecimalDigits} digits; a longer decimal text stays a tag.
+ */
+function isBoundedIntegerText(text: string): boolean {
+  return boundedIntegerText.test(text);
 }

@@ -193,6 +193,12 @@ export class HarnessPool {
 
   #onFrame(slot: Slot, frame: HarnessFrame): void {
     if (!("id" in frame)) return;
+    if (frame.event === "error" && frame.id === null) {
+      // The harness could not tell which request failed (an internal error): it answers requests
+      // in order, so it is the one running. Its remaining tests get the error, not a hang.
+      this.#failRunning(slot, frame.message);
+      return;
+    }
     const position = slot.inFlight.findIndex((entry) => entry.requestId === frame.id);
     if (position < 0) return;
     const { active } = slot.inFlight[position]!;
@@ -216,6 +222,18 @@ export class HarnessPool {
     }
     slot.inFlight.splice(position, 1);
     this.#end(active);
+    this.#dispatch();
+  }
+
+  #failRunning(slot: Slot, message: string): void {
+    const running = slot.inFlight.shift();
+    if (running === undefined) {
+      process.emitWarning(`coderm harness error outside any request: ${message}`);
+      return;
+    }
+    slot.lastActivity = performance.now();
+    this.#fillRemaining(running.active, "error", "HarnessError", message);
+    this.#end(running.active);
     this.#dispatch();
   }
 

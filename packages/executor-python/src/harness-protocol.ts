@@ -37,7 +37,8 @@ export type HarnessFrame =
   | HarnessReady
   | HarnessResult
   | { id: number; event: "done" }
-  | { id: number; event: "error"; message: string };
+  /** `id` is null when the harness could not tell which request failed (the one it was running). */
+  | { id: number | null; event: "error"; message: string };
 
 /** Why a harness process ended. */
 export interface HarnessExit {

@@ -13,12 +13,17 @@ import {
   type HarnessExecutor,
   type HarnessExecutorSettings,
 } from "./harness-executor.js";
+import { type HostLimitsSettings, openHostLimits } from "./host-limits.js";
 import { type LocalHarnessLaunch, startLocalHarnessProcess } from "./local-harness-process.js";
 import { sandboxWrapper } from "./sandbox.js";
 
 /** Settings of {@link createLocalExecutor}. */
-export interface LocalExecutorSettings
-  extends Pick<HarnessExecutorSettings, "watchdogGraceMs" | "python"> {
+export interface LocalExecutorSettings extends Pick<HarnessExecutorSettings, "watchdogGraceMs"> {
+  /**
+   * The Python interpreter that runs the harness; default `CODERM_PYTHON`, else `python3`
+   * resolved to its real executable.
+   */
+  python?: string;
   /** Harness processes; one per core by default. */
   workers?: number;
   /**
@@ -29,11 +34,17 @@ export interface LocalExecutorSettings
   sandbox?: SandboxLevel;
   /** The bubblewrap command for the `bwrap` level (`bwrap` on PATH by default). */
   bwrap?: string;
+  /**
+   * What each harness process tree may take from the host (a cgroup with memory and pids limits,
+   * a sized tmpfs for its files); required by default, so the executor refuses to start where
+   * they cannot be applied. See "Host limits" in THREAT-MODEL.md.
+   */
+  hostLimits?: HostLimitsSettings;
 }
 
 /**
  * The local Python executor: warm harness processes on this machine. Besides core's `Executor` it
- * has `confinement` (for reports) and syntax-tree `programKeys`.
+ * has `confinement` (for reports).
  */
 export type LocalExecutor = HarnessExecutor;
 
@@ -61,16 +72,15 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
       { field: "sandbox" },
     );
   }
-  const { workers, bwrap, ...options } = settings;
+  const { workers, bwrap, hostLimits: hostLimitsSettings, python, ...options } = settings;
   return createHarnessExecutor({
     ...options,
     name: "local",
     capabilities,
     sandbox,
     async startProcesses() {
-      const runtime = await resolvePython(settings.python);
+      const runtime = await resolvePython(python);
       const harness = harnessLocation();
-      const sandboxed = sandboxWrapper(sandbox, runtime, harness.mountDir, bwrap);
       const size = workers ?? availableParallelism();
       if (!(Number.isInteger(size) && size >= 1)) {
         throw new CodermError(
@@ -78,6 +88,14 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
           `workers must be a whole number of at least 1, got ${size}`,
           { field: "workers" },
         );
+      }
+      const hostLimits = openHostLimits(sandbox, size, hostLimitsSettings);
+      let sandboxed: ReturnType<typeof sandboxWrapper>;
+      try {
+        sandboxed = sandboxWrapper(sandbox, runtime, harness.mountDir, bwrap, hostLimits.bwrapTmp);
+      } catch (error) {
+        hostLimits.close();
+        throw error;
       }
       const launch: LocalHarnessLaunch =
         sandboxed === undefined
@@ -87,7 +105,16 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
               harnessPath: join(sandboxed.harnessDir, harness.pathInMount),
               wrapper: sandboxed.wrapper,
             };
-      return { size, start: () => startLocalHarnessProcess(launch) };
+      return {
+        size,
+        start: (slot) =>
+          startLocalHarnessProcess({
+            ...launch,
+            ...hostLimits.launch(slot),
+            confinement: hostLimits.applied,
+          }),
+        close: async () => hostLimits.close(),
+      };
     },
   });
 }

@@ -11,6 +11,12 @@ export interface LocalHarnessLaunch {
   harnessPath: string;
   /** Extra arguments before the harness path (a sandbox wrapper puts its command here). */
   wrapper?: readonly string[];
+  /** Command words before everything else (the host limits: joining a cgroup, a sized tmpfs). */
+  prefix?: readonly string[];
+  /** Environment on top of the scrubbed one (`TMPDIR` for a sized work directory). */
+  env?: Readonly<Record<string, string>>;
+  /** What the launch adds to the harness's own confinement report (`cgroup-v1`, ...). */
+  confinement?: readonly string[];
   /** Milliseconds to wait for the harness's ready frame (30 s). */
   startTimeoutMs?: number;
 }
@@ -22,14 +28,15 @@ export interface LocalHarnessLaunch {
  * (no keys or tokens); killing it kills the whole group.
  */
 export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<HarnessProcess> {
-  const command = launch.wrapper?.[0] ?? launch.python;
-  const args = [
-    ...(launch.wrapper?.slice(1) ?? []),
-    ...(launch.wrapper ? [launch.python] : []),
+  const words = [
+    ...(launch.prefix ?? []),
+    ...(launch.wrapper ?? []),
+    launch.python,
     "-S",
     "-u",
     launch.harnessPath,
   ];
+  const [command, ...args] = words as [string, ...string[]];
   const child = spawn(command, args, {
     stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
     env: {
@@ -38,6 +45,7 @@ export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<Ha
       LC_ALL: "C.UTF-8",
       PYTHONHASHSEED: "0",
       PYTHONDONTWRITEBYTECODE: "1",
+      ...launch.env,
     },
     detached: true,
   });
@@ -61,5 +69,34 @@ export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<Ha
   );
   child.on("error", (error) => attachment.failed(error.message));
   child.on("exit", (code, signal) => attachment.ended({ code, signal }));
-  return attachment.ready;
+  const extra = launch.confinement ?? [];
+  return extra.length === 0
+    ? attachment.ready
+    : attachment.ready.then((harness) => withConfinement(harness, extra));
+}
+
+/** The harness process with `extra` appended to its confinement report. */
+function withConfinement(harness: HarnessProcess, extra: readonly string[]): HarnessProcess {
+  return {
+    version: harness.version,
+    pythonVersion: harness.pythonVersion,
+    confinement: [...harness.confinement, ...extra],
+    get exited() {
+      return harness.exited;
+    },
+    get onFrame() {
+      return harness.onFrame;
+    },
+    set onFrame(handler) {
+      harness.onFrame = handler;
+    },
+    get onExit() {
+      return harness.onExit;
+    },
+    set onExit(handler) {
+      harness.onExit = handler;
+    },
+    send: (request) => harness.send(request),
+    kill: () => harness.kill(),
+  };
 }

@@ -11,7 +11,8 @@ const sandboxHarnessDir = "/opt/coderm/harness";
  * The command that wraps each harness process at a sandbox level, or none for `process`. `bwrap`
  * runs the process in new user, PID, network, IPC, UTS and cgroup namespaces, dying with its parent, with a
  * root that holds only read-only system directories, the interpreter and the harness, a private
- * `/tmp`, `/proc` and a minimal `/dev`: no network, no project or user files. It refuses (a typed
+ * `/tmp` (bound from `tmp.bind`, or a tmpfs of `tmp.bytes`; it holds the working directories), `/proc` and
+ * a minimal `/dev`: no network, no project or user files. It refuses (a typed
  * error saying what to install) when bubblewrap is missing or cannot create namespaces here, so a
  * run never silently gets weaker isolation than it asked for.
  */
@@ -20,6 +21,7 @@ export function sandboxWrapper(
   runtime: PythonRuntime,
   harnessDir: string,
   bwrap = "bwrap",
+  tmp?: { bind: string } | { bytes: number },
 ): { wrapper: string[]; harnessDir: string } | undefined {
   if (level === "process") return undefined;
   const binds = new Set<string>(["/usr"]);
@@ -35,8 +37,11 @@ export function sandboxWrapper(
     "/proc",
     "--dev",
     "/dev",
-    "--tmpfs",
-    "/tmp",
+    ...(tmp === undefined
+      ? ["--tmpfs", "/tmp"]
+      : "bind" in tmp
+        ? ["--bind", tmp.bind, "/tmp"]
+        : ["--size", String(tmp.bytes), "--tmpfs", "/tmp"]),
   ];
   for (const path of binds) wrapper.push("--ro-bind", path, path);
   // The harness is mounted at a neutral path, so no path of the project shows inside.

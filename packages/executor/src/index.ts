@@ -5,12 +5,11 @@ export {
   type ExecutorFactory,
   type ExecutorRegistry,
 } from "./executor-registry.js";
-export type { CandidateKeying } from "./pair-keys.js";
 export { createRoutingExecutor, type ExecutorRoutes } from "./routing-executor.js";
 export {
   createSqliteVerdictCache,
   type SqliteVerdictCacheSettings,
 } from "./sqlite-verdict-cache.js";
 export type { CachedVerdict, VerdictCache } from "./verdict-cache.js";
-export { type DeduplicationSettings, withDeduplication } from "./with-deduplication.js";
+export { withDeduplication } from "./with-deduplication.js";
 export { type VerdictCacheSettings, withVerdictCache } from "./with-verdict-cache.js";

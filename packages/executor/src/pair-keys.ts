@@ -1,20 +1,10 @@
 import {
   contentId,
   type ExecutionRequest,
-  type Executor,
   jsonContentId,
-  type Language,
   sha256,
   type UnitTest,
 } from "@coderm/core";
-import type { VerdictCache } from "./verdict-cache.js";
-
-/**
- * How the wrappers key candidates: `program` (the default) by the executor's `programKeys` where
- * it has them (the Python backend's syntax-tree keys: formatting and comments aside), else by
- * content id; `content` by content id only.
- */
-export type CandidateKeying = "program" | "content";
 
 const testKeys = new WeakMap<UnitTest, string>();
 
@@ -52,44 +42,12 @@ export function executionContexts(fingerprint: string): (request: ExecutionReque
 }
 
 /**
- * The key of each request's candidate: `program-key:<key>` hashed when the executor keys the
- * program (equal keys share verdicts), else the content id of its code. With a verdict cache the
- * program keys are remembered there, keyed by (fingerprint, language, content id), so a warm run
- * asks the executor for none.
+ * The key of a request's candidate: the content id of its code. Executors run exactly the text
+ * that content id hashes (see `Executor.execute`), so candidates with equal keys are the same
+ * program byte for byte and cannot be told apart at run time, even by a program that reads its
+ * own source, line numbers or comments. No wider equivalence (syntax trees, formatting) is used:
+ * a program can observe all of it.
  */
-export async function candidateKeys(
-  executor: Executor,
-  fingerprint: string,
-  requests: readonly ExecutionRequest[],
-  keying: CandidateKeying,
-  cache?: VerdictCache,
-): Promise<string[]> {
-  const keys = requests.map((request) => contentId(request.candidate.code));
-  if (keying === "content" || executor.programKeys === undefined) return keys;
-  const unknown = new Map<Language, { position: number; textKey: string }[]>();
-  requests.forEach((request, position) => {
-    const language = request.language ?? "python";
-    const textKey =
-      cache === undefined ? "" : sha256(`${fingerprint}\n${language}\n${keys[position]}`);
-    const known = cache?.programKey(textKey);
-    if (known === undefined) {
-      const group = unknown.get(language) ?? [];
-      group.push({ position, textKey });
-      unknown.set(language, group);
-    } else if (known !== null) {
-      keys[position] = sha256(`program-key:${known}`);
-    }
-  });
-  for (const [language, group] of unknown) {
-    const computed = await executor.programKeys(
-      group.map(({ position }) => requests[position]!.candidate.code),
-      language,
-    );
-    group.forEach(({ position, textKey }, index) => {
-      const key = computed[index] ?? null;
-      cache?.rememberProgramKey(textKey, key);
-      if (key !== null) keys[position] = sha256(`program-key:${key}`);
-    });
-  }
-  return keys;
+export function candidateKey(request: ExecutionRequest): string {
+  return contentId(request.candidate.code);
 }

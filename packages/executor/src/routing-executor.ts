@@ -82,12 +82,6 @@ export function createRoutingExecutor(routes: ExecutorRoutes): Executor {
         [...table].map(([language, executor]) => [language, prints[executors.indexOf(executor)]]),
       );
     },
-    async programKeys(programs, language) {
-      const executor = routeOf(language);
-      return executor.programKeys === undefined
-        ? programs.map(() => null)
-        : executor.programKeys(programs, language);
-    },
     execute(requests, options: ExecuteOptions = {}) {
       if (closed) throw new CodermError("unavailable", "the executor is closed");
       const streams = new Map<Executor, AsyncQueue<ExecutionRequest>>();

@@ -70,6 +70,34 @@ describe("withDeduplication", () => {
     expect(backend.closed).toBe(true);
   });
 
+  it("shares a verdict only between byte-identical programs", async () => {
+    // The backend sees comments and positions, as a program reading its own source does.
+    const backend = createMockExecutor({
+      judge: (candidate) => (candidate.code.includes("#") ? "fail" : "pass"),
+    });
+    const executor = withDeduplication(backend);
+    const tests = [test("a")];
+    const verdicts = await all(executor, [
+      request("right", "a = 1\n", tests),
+      request("comment", "a = 1  # twin\n", tests),
+      request("shifted", "\na = 1\n", tests),
+      request("spaced", "a  =  1\n", tests),
+      // What the content id ignores is never run (executors run the normalized text): shared.
+      request("trailing", "a = 1\n  \n\n", tests),
+    ]);
+    expect(verdicts.get("right/a")?.status).toBe("pass");
+    expect(verdicts.get("comment/a")?.status).toBe("fail");
+    expect(verdicts.get("trailing/a")?.status).toBe("pass");
+    expect(backend.requests.map((forwarded) => forwarded.candidate.code)).toEqual([
+      "a = 1\n",
+      "a = 1  # twin\n",
+      "\na = 1\n",
+      "a  =  1\n",
+    ]);
+    expect(executor.stats).toMatchObject({ executed: 4, deduplicated: 1 });
+    await executor.close();
+  });
+
   it("runs a pair in flight in two concurrent executions once", async () => {
     const { backend, release } = heldMock();
     const executor = withDeduplication(backend);

@@ -1,13 +1,7 @@
 import { CodermError, type ExecutionRequest, type Executor, type UnitTest } from "@coderm/core";
 import { attachStats, createCounters, type WrappedExecutor } from "./execution-stats.js";
-import { type CandidateKeying, candidateKeys, executionContexts, testKey } from "./pair-keys.js";
+import { candidateKey, executionContexts, testKey } from "./pair-keys.js";
 import { Relay } from "./relay.js";
-
-/** Settings of {@link withDeduplication}. */
-export interface DeduplicationSettings {
-  /** How candidates are keyed (`program` by default: see {@link CandidateKeying}). */
-  candidateKeys?: CandidateKeying;
-}
 
 /** A pair that waits for an identical pair in flight. */
 interface Waiter {
@@ -31,16 +25,13 @@ interface Group {
  * content key) are equal, within one `execute` call and across concurrent ones. The first such
  * pair goes to the inner executor (one request per candidate); the others wait and get a copy of
  * its verdict under their own ids. When the execution running a pair ends without its verdict
- * (cancelled, failed), a waiting caller runs it itself. Candidates are keyed by the executor's
- * `programKeys` where it has them, else by content id. Counts are in `stats` (`deduplicated`
- * here).
+ * (cancelled, failed), a waiting caller runs it itself. Candidates are keyed by content id (see
+ * {@link candidateKey}): only byte-identical programs share a verdict, since a program can observe
+ * anything else about its text (line numbers, comments, its own source). Counts are in `stats`
+ * (`deduplicated` here).
  */
-export function withDeduplication(
-  executor: Executor,
-  settings: DeduplicationSettings = {},
-): WrappedExecutor {
+export function withDeduplication(executor: Executor): WrappedExecutor {
   const counters = createCounters();
-  const keying = settings.candidateKeys ?? "program";
   /** Pairs in flight by (context, candidate key), then by test key. */
   const inFlight = new Map<string, Group>();
   let closed = false;
@@ -96,12 +87,10 @@ export function withDeduplication(
           next.relay.release();
         },
       });
-      return relay.run(requests, async (batch, fingerprint) => {
+      return relay.run(requests, (batch, fingerprint) => {
         contextOf ??= executionContexts(fingerprint);
-        const keys = await candidateKeys(executor, fingerprint, batch, keying);
-        if (relay.detached) return;
-        batch.forEach((request, position) => {
-          const key = `${contextOf!(request)}:${keys[position]}`;
+        for (const request of batch) {
+          const key = `${contextOf(request)}:${candidateKey(request)}`;
           let group = inFlight.get(key);
           if (group === undefined) {
             group = { key, tests: new Map() };
@@ -128,9 +117,9 @@ export function withDeduplication(
             else waiters.push(waiting);
             relay.hold();
           });
-          if (leadingKeys === undefined) return;
+          if (leadingKeys === undefined) continue;
           relay.forward(request, leading ?? request.tests, group, leadingKeys);
-        });
+        }
       });
     },
     async close() {
@@ -139,7 +128,5 @@ export function withDeduplication(
       await executor.close();
     },
   };
-  if (executor.programKeys !== undefined)
-    wrapper.programKeys = (programs, language) => executor.programKeys!(programs, language);
   return attachStats(wrapper, executor, counters);
 }

@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExecutionRequest, Executor, Language, UnitTest, Verdict } from "@coderm/core";
+import type { ExecutionRequest, Executor, UnitTest, Verdict } from "@coderm/core";
 import { createMockExecutor, type MockExecutor } from "@coderm/core/testing";
 import { describe, expect, it } from "vitest";
 import { createSqliteVerdictCache } from "./sqlite-verdict-cache.js";
@@ -20,20 +20,6 @@ function judgeByContent(settings: { fingerprint?: string } = {}): MockExecutor {
   return createMockExecutor({
     ...settings,
     judge: (candidate, unitTest) => (candidate.code.includes(unitTest.id) ? "pass" : "fail"),
-  });
-}
-
-/** Adds `programKeys` to an executor: a program's key is its text without spaces and comments. */
-function withProgramKeys<T extends Executor>(executor: T): T & { keyed: string[] } {
-  const keyed: string[] = [];
-  return Object.assign(executor, {
-    keyed,
-    async programKeys(programs: readonly string[], _language: Language) {
-      keyed.push(...programs);
-      return programs.map((program) =>
-        program.startsWith("!") ? null : program.replace(/#.*$/gm, "").replace(/\s/g, ""),
-      );
-    },
   });
 }
 
@@ -120,36 +106,37 @@ describe("withVerdictCache", () => {
     await other.close();
   });
 
-  it("shares verdicts between programs with equal program keys and remembers the keys", async () => {
+  it("shares a cached verdict only between byte-identical programs", async () => {
     const path = await cachePath();
-    const first = withProgramKeys(judgeByContent());
-    const cold = withVerdictCache(first, { cache: createSqliteVerdictCache({ path }) });
-    await all(cold, [request("x", "a  # comment", [test("a")])]);
-    await all(cold, [request("y", "a", [test("a")]), request("z", "!a", [test("a")])]);
-    expect(cold.stats).toMatchObject({ executed: 2, cached: 1 });
-    expect(first.keyed).toEqual(["a  # comment", "a", "!a"]);
+    // The backend sees comments and line numbers, as a program reading its own source does.
+    const observant = () =>
+      createMockExecutor({
+        judge: (candidate) => (candidate.code.includes("#") ? "fail" : "pass"),
+      });
+    const twins = [
+      request("right", "a = 1\n", [test("a")]),
+      request("comment", "a = 1  # twin\n", [test("a")]),
+      request("line", "\na = 1\n", [test("a")]),
+    ];
+    const cold = withVerdictCache(observant(), { cache: createSqliteVerdictCache({ path }) });
+    const coldVerdicts = await all(cold, twins);
+    expect(cold.stats).toMatchObject({ executed: 3, cached: 0 });
     await cold.close();
-    // A warm run finds every program's key in the cache: the backend keys nothing.
-    const second = withProgramKeys(judgeByContent());
-    const warm = withVerdictCache(second, { cache: createSqliteVerdictCache({ path }) });
-    await all(warm, [
-      request("x", "a  # comment", [test("a")]),
-      request("y", "a", [test("a")]),
-      request("z", "!a", [test("a")]),
+    const warm = withVerdictCache(observant(), { cache: createSqliteVerdictCache({ path }) });
+    const warmVerdicts = await all(warm, [
+      ...twins,
+      // Only what the content id ignores, which executors never run, is shared.
+      request("trailing", "a = 1\n\n  \n", [test("a")]),
     ]);
-    expect(second.keyed).toEqual([]);
-    expect(warm.stats).toMatchObject({ executed: 0, cached: 3 });
+    expect(warm.stats).toMatchObject({ executed: 0, cached: 4 });
     await warm.close();
-    // Keyed by content only, a reformatted program is another candidate.
-    const third = withProgramKeys(judgeByContent());
-    const byContent = withVerdictCache(third, {
-      cache: createSqliteVerdictCache({ path }),
-      candidateKeys: "content",
-    });
-    await all(byContent, [request("w", "a # other comment", [test("a")])]);
-    expect(third.keyed).toEqual([]);
-    expect(byContent.stats.executed).toBe(1);
-    await byContent.close();
+    for (const verdicts of [coldVerdicts, warmVerdicts]) {
+      const status = (id: string) => verdicts.find((verdict) => verdict.candidateId === id)?.status;
+      expect(status("right")).toBe("pass");
+      expect(status("comment")).toBe("fail");
+      expect(status("line")).toBe("pass");
+    }
+    expect(warmVerdicts.find((verdict) => verdict.candidateId === "trailing")?.status).toBe("pass");
   });
 
   it("counts the whole stack's work in the outermost wrapper", async () => {
@@ -177,8 +164,6 @@ describe("withVerdictCache", () => {
     const cache: VerdictCache = {
       lookup: (...args) => store.lookup(...args),
       put: (...args) => store.put(...args),
-      programKey: (textKey) => store.programKey(textKey),
-      rememberProgramKey: (...args) => store.rememberProgramKey(...args),
       flush: () => {
         calls.push("flush");
         store.flush();
@@ -207,5 +192,124 @@ describe("withVerdictCache", () => {
     );
     await expect(all(executor, [request("c", "a", [test("a")])])).rejects.toThrow("backend broke");
     await executor.close();
+  });
+
+  describe("timeouts starved by machine load", () => {
+    /** A probe whose stalled share is whatever `share()` says at the time of asking. */
+    const pressure = (share: () => number) => () => ({ stalledShare: share, stop: () => {} });
+
+    it("re-runs a starved timeout after the other pairs and caches the confirmed re-run", async () => {
+      const path = await cachePath();
+      const runs: string[] = [];
+      let loaded = true;
+      const backend = createMockExecutor({
+        judge: (candidate, unitTest) => {
+          runs.push(`${candidate.code}/${unitTest.id}`);
+          if (candidate.code !== "slow") return "pass";
+          // the honest program passes once the machine is quiet
+          return loaded ? { status: "timeout", wallMs: 1000, cpuMs: 300 } : "pass";
+        },
+      });
+      const executor = withVerdictCache(backend, {
+        cache: createSqliteVerdictCache({ path }),
+        cpuPressure: pressure(() => {
+          const share = loaded ? 0.9 : 0;
+          loaded = false; // the load goes away after the first timeout
+          return share;
+        }),
+      });
+      const verdicts = await all(executor, [
+        request("s", "slow", [test("t")]),
+        request("q1", "quick", [test("t")]),
+        request("q2", "quick 2", [test("t")]),
+      ]);
+      expect(verdicts.map((verdict) => `${verdict.candidateId}:${verdict.status}`)).toEqual([
+        "q1:pass",
+        "q2:pass",
+        "s:pass",
+      ]);
+      expect(runs).toEqual(["slow/t", "quick/t", "quick 2/t", "slow/t"]);
+      await executor.close();
+      const warm = withVerdictCache(judgeByContent(), {
+        cache: createSqliteVerdictCache({ path }),
+        cpuPressure: pressure(() => 1),
+      });
+      const again = await all(warm, [request("s", "slow", [test("t")])]);
+      expect(again).toMatchObject([{ status: "pass", cached: true }]);
+      await warm.close();
+    });
+
+    it("delivers a timeout starved in every run uncached, so the next run tries again", async () => {
+      const path = await cachePath();
+      let executed = 0;
+      const open = () =>
+        withVerdictCache(
+          createMockExecutor({
+            judge: () => {
+              executed += 1;
+              return { status: "timeout", wallMs: 1000, cpuMs: 100 };
+            },
+          }),
+          { cache: createSqliteVerdictCache({ path }), cpuPressure: pressure(() => 0.8) },
+        );
+      const first = open();
+      const verdicts = await all(first, [request("s", "spin", [test("a"), test("b")])]);
+      expect(verdicts.map((verdict) => [verdict.status, verdict.cached])).toEqual([
+        ["timeout", undefined],
+        ["timeout", undefined],
+      ]);
+      // one first run and one re-run: a starved (or forged) timeout costs one execution more
+      expect(executed).toBe(4);
+      await first.close();
+      const second = open();
+      await all(second, [request("s", "spin", [test("a"), test("b")])]);
+      expect(executed).toBe(8);
+      expect(second.stats.cached).toBe(0);
+      await second.close();
+    });
+
+    it("caches a timeout of a quiet machine at once, without a re-run", async () => {
+      const path = await cachePath();
+      const backend = createMockExecutor({
+        judge: () => ({ status: "timeout", wallMs: 1000, cpuMs: 990 }),
+      });
+      const executor = withVerdictCache(backend, {
+        cache: createSqliteVerdictCache({ path }),
+        cpuPressure: pressure(() => 0.1),
+      });
+      await all(executor, [request("s", "spin", [test("a")])]);
+      await all(executor, [request("s", "spin", [test("a")])]);
+      expect(backend.executed).toBe(1);
+      expect(executor.stats.cached).toBe(1);
+      await executor.close();
+    });
+
+    it("keeps the order of an asynchronous request stream and ends once the re-runs are in", async () => {
+      let calls = 0;
+      const backend = createMockExecutor({
+        judge: (candidate) => {
+          calls += 1;
+          return candidate.code === "slow" && calls === 1
+            ? { status: "timeout", wallMs: 1000, cpuMs: 10 }
+            : "pass";
+        },
+      });
+      const executor = withVerdictCache(backend, {
+        cache: createSqliteVerdictCache({ path: await cachePath() }),
+        cpuPressure: pressure(() => (calls === 1 ? 1 : 0)),
+      });
+      async function* requests() {
+        yield request("s", "slow", [test("t")]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        yield request("q", "quick", [test("t")]);
+      }
+      const verdicts: Verdict[] = [];
+      for await (const verdict of executor.execute(requests())) verdicts.push(verdict);
+      expect(verdicts.map((verdict) => `${verdict.candidateId}:${verdict.status}`)).toEqual([
+        "q:pass",
+        "s:pass",
+      ]);
+      await executor.close();
+    });
   });
 });

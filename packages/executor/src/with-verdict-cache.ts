@@ -1,6 +1,13 @@
-import { CodermError, type Executor, type Verdict } from "@coderm/core";
+import {
+  CodermError,
+  type ExecutionRequest,
+  type Executor,
+  type UnitTest,
+  type Verdict,
+} from "@coderm/core";
+import { type CpuPressure, sampleCpuPressure } from "./cpu-pressure.js";
 import { attachStats, createCounters, type WrappedExecutor } from "./execution-stats.js";
-import { type CandidateKeying, candidateKeys, executionContexts, testKey } from "./pair-keys.js";
+import { candidateKey, executionContexts, testKey } from "./pair-keys.js";
 import { Relay } from "./relay.js";
 import { createSqliteVerdictCache } from "./sqlite-verdict-cache.js";
 import type { CachedVerdict, VerdictCache } from "./verdict-cache.js";
@@ -12,8 +19,15 @@ export interface VerdictCacheSettings {
    * on first use. The wrapper owns it: closing the executor closes the cache.
    */
   cache?: VerdictCache;
-  /** How candidates are keyed (`program` by default: see {@link CandidateKeying}). */
-  candidateKeys?: CandidateKeying;
+  /**
+   * A timeout is starved, so unconfirmed, when the machine's CPU pressure (see
+   * {@link CpuPressure}) over its time window reached this share (0.25 by default).
+   */
+  starvedShare?: number;
+  /** Re-runs of starved timeouts before they are delivered uncached (1 by default). */
+  confirmationRuns?: number;
+  /** Where pressure is measured (the kernel's PSI by default; for tests). */
+  cpuPressure?: () => CpuPressure;
 }
 
 /**
@@ -22,25 +36,41 @@ export interface VerdictCacheSettings {
  * cached pairs are answered at once, marked `cached: true`, and only the missing tests of each
  * request go to the inner executor, still one request per candidate. Fresh verdicts are stored
  * as they arrive, so a run killed at any point resumes where it stopped. Candidates are keyed by
- * the executor's `programKeys` where it has them (remembered in the cache, so a warm run starts no
- * parser), else by content id. Counts are in `stats` (`cached` here, the rest from inside).
+ * content id (see {@link candidateKey}): a verdict is only ever shared by byte-identical programs.
+ * Counts are in `stats` (`cached` here, the rest from inside).
+ *
+ * Only confirmed verdicts are stored. A timeout that used less than 90% of its limit as CPU time
+ * while the machine was starved for CPU (another run, any load: `starvedShare`) says nothing about
+ * the program: it is held back, and once every other
+ * pair of the call has its verdict, the starved ones run again together (so a cold run re-runs
+ * only them, on a quieter machine). A re-run that is not starved is stored; one still starved is
+ * delivered uncached, so the next run tries again. A re-run is an ordinary execution: load can
+ * cost a program a re-run, never turn a timeout into a pass.
  */
 export function withVerdictCache(
   executor: Executor,
   settings: VerdictCacheSettings = {},
 ): WrappedExecutor {
   const counters = createCounters();
-  const keying = settings.candidateKeys ?? "program";
   let cache = settings.cache;
   let closed = false;
   const open = () => {
     cache ??= createSqliteVerdictCache();
     return cache;
   };
+  const starvedShare = settings.starvedShare ?? 0.25;
+  const confirmationRuns = settings.confirmationRuns ?? 1;
 
   interface Forwarded {
     context: string;
     candidate: string;
+    request: ExecutionRequest;
+    /** Which run of these pairs this is: 0 the first, 1 the first re-run of starved timeouts. */
+    run: number;
+  }
+  interface Ticket {
+    key: string;
+    test: UnitTest;
   }
 
   const wrapper: Executor = {
@@ -50,32 +80,123 @@ export function withVerdictCache(
     execute(requests, options = {}) {
       if (closed) throw new CodermError("unavailable", "the executor is closed");
       const store = open();
+      const pressure = settings.cpuPressure?.() ?? sampleCpuPressure();
       let contextOf: ReturnType<typeof executionContexts> | undefined;
-      const relay: Relay<Forwarded, string> = new Relay(executor, options, counters, {
-        fresh(forwarded, test, verdict) {
-          const { candidateId: _candidate, testId: _test, cached: _cached, ...kept } = verdict;
-          store.put(forwarded.context, forwarded.candidate, test, kept as CachedVerdict);
-          relay.deliver(verdict);
+      // Starved timeouts wait until every pair of the current run has its verdict, then run
+      // again together (so a cold run re-runs only them, once the machine is quieter).
+      let inFlight = 0;
+      let read = 0;
+      let planned = 0;
+      let sourceDone = false;
+      let run = 0;
+      let released = false;
+      let waiting: { forwarded: Forwarded; ticket: Ticket }[] = [];
+      const guard = (work: () => void) => {
+        try {
+          work();
+        } catch (error) {
+          relay.fail(error);
+        }
+      };
+      const nextRun = () => {
+        if (released || !sourceDone || planned !== read || inFlight > 0 || relay.detached) return;
+        const due = waiting;
+        waiting = [];
+        if (due.length === 0) {
+          released = true;
+          relay.release();
+          return;
+        }
+        run += 1;
+        const byRequest = new Map<ExecutionRequest, { forwarded: Forwarded; tickets: Ticket[] }>();
+        for (const { forwarded, ticket } of due) {
+          const group = byRequest.get(forwarded.request);
+          if (group === undefined)
+            byRequest.set(forwarded.request, {
+              forwarded: { ...forwarded, run },
+              tickets: [ticket],
+            });
+          else group.tickets.push(ticket);
+        }
+        for (const { forwarded, tickets } of byRequest.values()) {
+          inFlight += tickets.length;
+          relay.forward(
+            forwarded.request,
+            tickets.map((ticket) => ticket.test),
+            forwarded,
+            tickets,
+          );
+        }
+      };
+      const starved = (forwarded: Forwarded, verdict: Verdict) => {
+        if (verdict.status !== "timeout") return false;
+        const limitMs = forwarded.request.limits.timeMs;
+        // nearly its whole limit as CPU time: it timed out for real, whatever the load
+        if (verdict.cpuMs >= 0.9 * limitMs) return false;
+        return pressure.stalledShare(Math.max(verdict.wallMs, limitMs)) >= starvedShare;
+      };
+      const relay: Relay<Forwarded, Ticket> = new Relay(executor, options, counters, {
+        fresh(forwarded, ticket, verdict) {
+          inFlight -= 1;
+          guard(() => {
+            const unconfirmed = starved(forwarded, verdict);
+            if (unconfirmed && forwarded.run < confirmationRuns) {
+              waiting.push({ forwarded, ticket });
+              return;
+            }
+            if (!unconfirmed) {
+              const { candidateId: _candidate, testId: _test, cached: _cached, ...kept } = verdict;
+              store.put(forwarded.context, forwarded.candidate, ticket.key, kept as CachedVerdict);
+            }
+            relay.deliver(verdict);
+          });
+          nextRun();
         },
-        ended: () => store.flush(),
+        orphaned() {
+          inFlight -= 1;
+        },
+        ended: () => {
+          pressure.stop();
+          guard(() => store.flush());
+        },
       });
-      return relay.run(requests, async (batch, fingerprint) => {
+      relay.hold();
+      const tracked = (source: typeof requests) => {
+        const done = () => {
+          sourceDone = true;
+          nextRun();
+        };
+        if (Symbol.asyncIterator in source)
+          return (async function* () {
+            for await (const request of source as AsyncIterable<ExecutionRequest>) {
+              read += 1;
+              yield request;
+            }
+            done();
+          })();
+        return (function* () {
+          for (const request of source as Iterable<ExecutionRequest>) {
+            read += 1;
+            yield request;
+          }
+          done();
+        })();
+      };
+      return relay.run(tracked(requests), (batch, fingerprint) => {
         contextOf ??= executionContexts(fingerprint);
-        const keys = await candidateKeys(executor, fingerprint, batch, keying, store);
-        if (relay.detached) return;
-        batch.forEach((request, position) => {
-          const context = contextOf!(request);
-          const candidate = keys[position]!;
+        for (const request of batch) {
+          const context = contextOf(request);
+          const candidate = candidateKey(request);
           const stored = store.lookup(context, candidate);
           relay.expect(request.tests.length);
           const missing: typeof request.tests = [];
-          const missingKeys: string[] = [];
+          const tickets: Ticket[] = [];
           for (const test of request.tests) {
             const key = testKey(test);
             const hit = stored.get(key);
             if (hit === undefined) {
               missing.push(test);
-              missingKeys.push(key);
+              tickets.push({ key, test });
               continue;
             }
             counters.cached += 1;
@@ -86,9 +207,13 @@ export function withVerdictCache(
               cached: true,
             } as Verdict);
           }
-          if (missing.length > 0)
-            relay.forward(request, missing, { context, candidate }, missingKeys);
-        });
+          if (missing.length > 0) {
+            inFlight += missing.length;
+            relay.forward(request, missing, { context, candidate, request, run: 0 }, tickets);
+          }
+        }
+        planned += batch.length;
+        nextRun();
       });
     },
     async close() {
@@ -101,7 +226,5 @@ export function withVerdictCache(
       }
     },
   };
-  if (executor.programKeys !== undefined)
-    wrapper.programKeys = (programs, language) => executor.programKeys!(programs, language);
   return attachStats(wrapper, executor, counters);
 }

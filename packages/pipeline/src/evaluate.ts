@@ -21,6 +21,11 @@ export interface EvaluateOptions {
   detailsFile?: string;
   /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
   dataDir?: string;
+  /**
+   * Skip bad lines of the samples file (returned in `badLines`); by default the first one is
+   * thrown, naming its file and line.
+   */
+  skipBadLines?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: EvaluateEvent) => void;
 }
@@ -41,12 +46,15 @@ export interface EvaluateResult {
   /** Problems without any sample (they count as unsolved). */
   problemsWithoutSamples: number;
   executeSeconds: number;
+  /** The lines skipped with `skipBadLines`, each naming its file, line and field. */
+  badLines: CodermError[];
 }
 
 /**
  * pass@k of a samples file against a benchmark's ground truth: computes the expected outputs the
  * benchmark leaves to its canonical solutions (EvalPlus's inputs), judges every sample (identical
- * programs of a problem once) and writes the per-sample details when asked.
+ * programs of a problem once) and writes the per-sample details when asked (also those judged
+ * before a failure, when judging stops partway).
  */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
   const emit = options.onEvent ?? (() => {});
@@ -73,26 +81,39 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   }
   const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const samples: Sample[] = [];
-  for await (const sample of readSamples(options.samplesFile, byId)) samples.push(sample);
+  const badLines: CodermError[] = [];
+  for await (const sample of readSamples(
+    options.samplesFile,
+    byId,
+    options.skipBadLines ? (error) => badLines.push(error) : undefined,
+  ))
+    samples.push(sample);
   if (samples.length === 0)
     throw new CodermError("invalid-input", "the samples file holds no samples", {
       file: options.samplesFile,
     });
   const started = performance.now();
   const judged: JudgedSample[] = [];
-  for await (const sample of judgeSamples(samples, {
-    problems: byId,
-    executor,
-    limits,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    onProgress: (event) =>
-      emit(
-        "total" in event
-          ? { phase: "judging", total: event.total }
-          : { phase: "judging", done: event.done },
-      ),
-  }))
-    judged.push(sample);
+  try {
+    for await (const sample of judgeSamples(samples, {
+      problems: byId,
+      executor,
+      limits,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onProgress: (event) =>
+        emit(
+          "total" in event
+            ? { phase: "judging", total: event.total }
+            : { phase: "judging", done: event.done },
+        ),
+    }))
+      judged.push(sample);
+  } catch (error) {
+    // What was judged before the failure is kept.
+    if (options.detailsFile !== undefined)
+      await writeDetails(options.detailsFile, judged).catch(() => {});
+    throw error;
+  }
   const executeSeconds = (performance.now() - started) / 1000;
   if (options.detailsFile !== undefined) await writeDetails(options.detailsFile, judged);
   const sampledProblems = new Set(judged.map((sample) => sample.taskId)).size;
@@ -102,6 +123,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     problems: byId.size,
     problemsWithoutSamples: byId.size - sampledProblems,
     executeSeconds,
+    badLines,
   };
 }
 

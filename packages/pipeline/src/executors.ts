@@ -1,4 +1,9 @@
-import type { Executor, SandboxLevel } from "@coderm/core";
+import {
+  CodermError,
+  type Executor,
+  type ExecutorCapabilities,
+  type SandboxLevel,
+} from "@coderm/core";
 import {
   createExecutorRegistry,
   createSqliteVerdictCache,
@@ -7,8 +12,8 @@ import {
   withDeduplication,
   withVerdictCache,
 } from "@coderm/executor";
-import { createDockerExecutor } from "@coderm/executor-docker";
-import { createLocalExecutor } from "@coderm/executor-python";
+import { createDockerExecutor, dockerExecutorCapabilities } from "@coderm/executor-docker";
+import { createLocalExecutor, localExecutorCapabilities } from "@coderm/executor-python";
 
 /** Settings of {@link openExecutor}: which backend, and its settings by field. */
 export interface ExecutorSettings {
@@ -20,8 +25,14 @@ export interface ExecutorSettings {
   workers?: number;
   /** A verdict cache, false for none; the SQLite store under the cache directory by default. */
   cache?: VerdictCache | false;
-  /** The Python interpreter of the local backend and of syntax-tree keys. */
+  /** The Python interpreter of the local backend. */
   python?: string;
+  /**
+   * The local backend's host limits (a cgroup and a sized tmpfs per harness process):
+   * `required` (its default) refuses to start where they cannot be applied; `best-effort` applies
+   * what the machine allows (see the executor-python package's THREAT-MODEL.md).
+   */
+  hostLimits?: "required" | "best-effort";
   /** Docker daemons for the docker backend (`unix://`, `tcp://`, `ssh://`). */
   dockerHosts?: readonly string[];
   /** The docker backend's sandbox image. */
@@ -34,16 +45,22 @@ const registry = createExecutorRegistry({
     createLocalExecutor({
       ...(settings.workers === undefined ? {} : { workers: settings.workers }),
       ...(settings.python === undefined ? {} : { python: settings.python }),
+      ...(settings.hostLimits === undefined ? {} : { hostLimits: { mode: settings.hostLimits } }),
       sandbox: settings.sandbox ?? "process",
     }),
   docker: (settings: ExecutorSettings) =>
     createDockerExecutor({
       ...(settings.workers === undefined ? {} : { workers: settings.workers }),
-      ...(settings.python === undefined ? {} : { python: settings.python }),
       ...(settings.dockerHosts === undefined ? {} : { endpoints: settings.dockerHosts }),
       ...(settings.image === undefined ? {} : { image: settings.image }),
     }),
 });
+
+// What each backend offers, known before one is created (settings are checked against it).
+const capabilitiesByName: Record<string, ExecutorCapabilities> = {
+  local: localExecutorCapabilities,
+  docker: dockerExecutorCapabilities,
+};
 
 /** The names of the executor backends {@link openExecutor} knows. */
 export const executorNames: readonly string[] = registry.names;
@@ -68,16 +85,31 @@ export interface OpenedExecutor {
  * error naming the field at fault.
  */
 export async function openExecutor(settings: ExecutorSettings = {}): Promise<OpenedExecutor> {
-  const backend = registry.create(settings.executor ?? "local", settings);
+  const name = settings.executor ?? "local";
+  const levels = capabilitiesByName[name]?.sandboxLevels;
+  if (settings.sandbox !== undefined && levels !== undefined && !levels.includes(settings.sandbox))
+    throw new CodermError(
+      "invalid-input",
+      `the ${name} executor does not offer sandbox level "${settings.sandbox}" (its levels: ${levels.join(", ")})`,
+      { field: "sandbox", details: { executor: name, sandboxLevels: levels } },
+    );
+  // The cache opens first: a cache that cannot open fails before any harness process exists.
+  // From then on every failure closes what was opened, so no idle process keeps the caller alive.
+  const cache =
+    settings.cache === false ? undefined : (settings.cache ?? createSqliteVerdictCache());
+  let backend: ReturnType<typeof registry.create>;
+  try {
+    backend = registry.create(name, settings);
+  } catch (error) {
+    cache?.close();
+    throw error;
+  }
   const deduplicated = withDeduplication(backend);
-  const executor =
-    settings.cache === false
-      ? deduplicated
-      : withVerdictCache(deduplicated, { cache: settings.cache ?? createSqliteVerdictCache() });
+  const executor = cache === undefined ? deduplicated : withVerdictCache(deduplicated, { cache });
   try {
     await executor.fingerprint();
   } catch (error) {
-    await executor.close();
+    await executor.close().catch(() => {});
     throw error;
   }
   return {

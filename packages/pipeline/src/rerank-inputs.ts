@@ -29,9 +29,15 @@ export interface RerankSource {
   judging?: "verdicts" | "codet-packed-suite";
   /** Data directory and download settings of the datasets. */
   dataDir?: string;
+  /**
+   * Skip bad items of file inputs (malformed lines, unknown tasks, tests that do not parse, an
+   * empty file), collecting them in `errors`. By default the first one is thrown, naming its file
+   * and line.
+   */
+  skipBadLines?: boolean;
 }
 
-/** A bad input item, reported and skipped: where it is and what is wrong. */
+/** A bad input item, reported and skipped (with `skipBadLines`): where it is and what is wrong. */
 export interface InputError {
   file?: string;
   line?: number;
@@ -53,9 +59,10 @@ export interface RerankInputs {
 
 /**
  * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
- * files, optionally only the first `limit` problems, with the judging policy they call for. Bad
- * items (malformed lines, unknown tasks, tests that do not parse, an empty file) are collected in
- * `errors` and skipped; the run goes on with the rest.
+ * files, optionally only the first `limit` problems, with the judging policy they call for. A bad
+ * item (a malformed line, an unknown task, a test that does not parse, an empty file) is a
+ * {@link CodermError} naming its file and line; with `skipBadLines` bad items are collected in
+ * `errors` and skipped, and the run goes on with the rest.
  */
 export async function loadRerankInputs(source: RerankSource): Promise<RerankInputs> {
   const loaded = await loadAllInputs(source);
@@ -134,12 +141,14 @@ async function loadAllInputs(source: RerankSource): Promise<LoadedInputs> {
   const problems = await loadProblems(source.benchmark, dataOptions);
   const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const errors: InputError[] = [];
-  const report = (error: CodermError) =>
+  const report = (error: CodermError) => {
+    if (!source.skipBadLines) throw error;
     errors.push({
       ...(error.file ? { file: error.file } : {}),
       ...(error.line ? { line: error.line } : {}),
       message: error.message,
     });
+  };
 
   const candidates: Candidate[] = [];
   const samplesPerProblem = new Map<string, number>();
@@ -149,10 +158,11 @@ async function loadAllInputs(source: RerankSource): Promise<LoadedInputs> {
     candidates.push(candidateOfRecord(sample.taskId, sample.program, sampleIndex));
   }
   if (candidates.length === 0)
-    errors.push({
-      file: source.candidatesFile,
-      message: "no candidates: the file is empty or every line was bad",
-    });
+    report(
+      new CodermError("invalid-input", "no candidates: the file is empty or every line was bad", {
+        file: source.candidatesFile,
+      }),
+    );
 
   const pending: { test: UnitTest; line: number }[] = [];
   for await (const entry of readTests(source.testsFile, byId, report)) pending.push(entry);
@@ -161,14 +171,21 @@ async function loadAllInputs(source: RerankSource): Promise<LoadedInputs> {
   );
   const tests = pending.filter(({ line }, index) => {
     if (parses[index]) return true;
-    errors.push({ file: source.testsFile!, line, message: "the test does not parse as Python" });
+    report(
+      new CodermError("invalid-input", "the test does not parse as Python", {
+        file: source.testsFile!,
+        line,
+        field: "test",
+      }),
+    );
     return false;
   });
   if (tests.length === 0)
-    errors.push({
-      file: source.testsFile,
-      message: "no tests: the file is empty or every line was bad",
-    });
+    report(
+      new CodermError("invalid-input", "no tests: the file is empty or every line was bad", {
+        file: source.testsFile,
+      }),
+    );
   return {
     name: source.benchmark,
     input: { problems, candidates, tests: tests.map(({ test }) => test) },

@@ -2,7 +2,15 @@ import { type Candidate, CodermError, contentId, type Problem, type UnitTest } f
 import { type JsonlWriter, readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 
-const taskId = z.union([z.string().min(1), z.number().int()]);
+/**
+ * A string Python can receive: no lone UTF-16 surrogate (a `"\udc80"` escape that pairs with
+ * nothing), which no UTF-8 text can carry, so it is refused when the file is read, not at run time.
+ */
+const text = z.string().refine((value) => value.isWellFormed(), {
+  message: "holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text",
+});
+
+const taskId = z.union([text.check(z.minLength(1)), z.number().int()]);
 
 /**
  * A line of a candidates (solutions) file, the shape EvalPlus users know: a task id with a whole
@@ -12,8 +20,8 @@ const taskId = z.union([z.string().min(1), z.number().int()]);
 export const solutionRecordSchema = z
   .object({
     task_id: taskId,
-    solution: z.string().optional(),
-    completion: z.string().optional(),
+    solution: text.optional(),
+    completion: text.optional(),
     sample_index: z.number().int().nonnegative().optional(),
     /** The rule that read the code from the model's answer (`python-block`, `raw`, ...). */
     extraction: z.string().optional(),
@@ -30,7 +38,7 @@ export type SolutionRecord = z.input<typeof solutionRecordSchema>;
 /** A line of a tests file: one generated unit test of a task, from test sample `sample_index`. */
 export const testRecordSchema = z.object({
   task_id: taskId,
-  test: z.string(),
+  test: text,
   kind: z.enum(["assert", "unittest"]).default("assert"),
   sample_index: z.number().int().nonnegative().optional(),
 });

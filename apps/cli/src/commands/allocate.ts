@@ -10,7 +10,13 @@ import { executeProblems, loadRerankInputs, runAllocationStudy } from "@coderm/p
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
-import { nonNegativeNumber, positiveInteger, positiveNumber } from "../options.js";
+import {
+  memoryLimitMb,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+  timeLimitMs,
+} from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 
@@ -115,8 +121,8 @@ export function registerAllocateCommand(program: Command, context: CommandContex
       0.95,
     )
     .option("--seed <seed>", "seed", "0")
-    .option("--time-limit <ms>", "time limit of a test (CodeT's 100)", positiveInteger, 100)
-    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", positiveInteger, 1024)
+    .option("--time-limit <ms>", "time limit of a test (CodeT's 100)", timeLimitMs, 100)
+    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 1024)
     .option("--out <dir>", "write study.json, study.md and study.svg")
     .option("--json", "print JSON");
   addExecutorOptions(study).action((flags: StudyFlags) => runStudy(flags, context));

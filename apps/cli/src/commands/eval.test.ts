@@ -65,7 +65,7 @@ describe("coderm eval", () => {
     expect(JSON.parse(again.stdout).executions).toMatchObject({ unique: 0, cached: 6 });
   });
 
-  it("stops at a bad sample line with the file and line", async () => {
+  it("stops at a bad sample line with the file and line (exit 2), or skips it with --skip-bad-lines", async () => {
     const samples = join(dir, "bad.jsonl");
     await writeFile(
       samples,
@@ -80,10 +80,28 @@ describe("coderm eval", () => {
       "--workers",
       "1",
     ]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toBe(
       `coderm: ${samples}:2, field "task_id": unknown task id "HumanEval/9999"\n`,
     );
+    const skipping = await run([
+      "eval",
+      "--benchmark",
+      "humaneval",
+      "--samples",
+      samples,
+      "--workers",
+      "1",
+      "--skip-bad-lines",
+      "--json",
+    ]);
+    expect(skipping.code).toBe(0);
+    expect(skipping.stderr).toContain(
+      `coderm: skipped: ${samples}:2, field "task_id": unknown task id "HumanEval/9999"\n`,
+    );
+    const report = JSON.parse(skipping.stdout);
+    expect(report.samples).toBe(1);
+    expect(report.bad_lines).toMatchObject([{ file: samples, line: 2, field: "task_id" }]);
     const missing = await run([
       "eval",
       "--benchmark",
@@ -93,7 +111,7 @@ describe("coderm eval", () => {
       "--workers",
       "1",
     ]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.jsonl: no such file");
   });
 });

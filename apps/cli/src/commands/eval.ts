@@ -5,11 +5,17 @@ import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
-import { positiveInteger } from "../options.js";
+import {
+  addSkipBadLinesOption,
+  reportSkippedLines,
+  requireInputFile,
+  type SkipBadLinesFlags,
+} from "../input-files.js";
+import { memoryLimitMb, timeLimitMs } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
 import { createProgress, type Progress } from "../progress.js";
 
-interface EvalFlags extends ExecutorFlags {
+interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags {
   benchmark: string;
   samples: string;
   details?: string;
@@ -41,16 +47,18 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     .option(
       "--time-limit <ms>",
       "time limit of one test in milliseconds (default: the benchmark's own: 3000 for HumanEval/MBPP, 1000 for the + sets)",
-      positiveInteger,
+      timeLimitMs,
     )
-    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", positiveInteger, 2048)
+    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 2048)
     .option("--json", "print JSON");
+  addSkipBadLinesOption(command);
   addExecutorOptions(command).action((flags: EvalFlags) => runEval(flags, context));
 }
 
 async function runEval(flags: EvalFlags, context: CommandContext): Promise<void> {
   const { output } = context;
   const started = performance.now();
+  requireInputFile("--samples", flags.samples);
   const limits: ExecutionLimits = {
     timeMs: flags.timeLimit ?? getDataset(flags.benchmark).timeLimitMs,
     memoryMb: flags.memoryLimit,
@@ -59,24 +67,30 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
   const opened = await startExecutor(flags);
   try {
     let progress: Progress | undefined;
-    const { judged, scores, problems, problemsWithoutSamples, executeSeconds } = await evaluate({
-      benchmark: flags.benchmark,
-      samplesFile: flags.samples,
-      executor: opened.executor,
-      limits,
-      ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
-      onEvent: (event) => {
-        if ("total" in event) {
-          progress?.finish();
-          progress = createProgress({
-            label: event.phase === "judging" ? "judging" : "expected outputs",
-            total: event.total,
-            stream: output.stderr,
-          });
-        } else progress?.advance(event.done);
-      },
-    });
+    const { judged, scores, problems, problemsWithoutSamples, executeSeconds, badLines } =
+      await evaluate({
+        benchmark: flags.benchmark,
+        samplesFile: flags.samples,
+        ...(flags.skipBadLines ? { skipBadLines: true } : {}),
+        executor: opened.executor,
+        limits,
+        ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
+        onEvent: (event) => {
+          if ("total" in event) {
+            progress?.finish();
+            progress = createProgress({
+              label: event.phase === "judging" ? "judging" : "expected outputs",
+              total: event.total,
+              stream: output.stderr,
+            });
+          } else progress?.advance(event.done);
+        },
+      });
     progress?.finish();
+    reportSkippedLines(
+      output,
+      badLines.map((error) => error.message),
+    );
     if (problemsWithoutSamples > 0) {
       output.stderr.write(
         `coderm: warning: ${problemsWithoutSamples} of ${problems} problems have no samples and count as unsolved\n`,
@@ -88,6 +102,12 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       samples: judged.length,
       problems,
       problems_without_samples: problemsWithoutSamples,
+      bad_lines: badLines.map((error) => ({
+        file: error.file,
+        line: error.line,
+        field: error.field,
+        message: error.message,
+      })),
       ...scores,
       executions: {
         unique: stats.executed,

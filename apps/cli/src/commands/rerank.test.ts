@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 describe("coderm rerank", () => {
-  it("reranks file inputs, reporting bad items per line without stopping", async () => {
+  it("reranks file inputs, with --skip-bad-lines reporting bad items per line without stopping", async () => {
     const [first] = await loadProblems("humaneval");
     const candidates = join(dir, "candidates.jsonl");
     const tests = join(dir, "tests.jsonl");
@@ -50,6 +50,7 @@ describe("coderm rerank", () => {
       out,
       "--workers",
       "2",
+      "--skip-bad-lines",
     ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -59,7 +60,9 @@ describe("coderm rerank", () => {
     expect(report.errors.items.map((item: { line?: number }) => item.line).sort()).toEqual([
       3, 4, 4,
     ]);
-    expect(stderr).toContain('unknown task id "HumanEval/9999"');
+    expect(stderr).toContain(
+      `coderm: skipped: ${candidates}:4, field "task_id": unknown task id "HumanEval/9999"\n`,
+    );
     expect(stderr).toContain("does not parse");
     // The right solution passes both tests, the wrong one (sampled twice) only the first: 2 * 1 > 1 * sqrt(2).
     expect(report.methods.codet["pass@1"]).toBe(100);
@@ -76,12 +79,12 @@ describe("coderm rerank", () => {
     ]);
   });
 
-  it("goes on with an empty candidate file, counting it", async () => {
+  it("stops at an empty candidate file, or goes on counting it with --skip-bad-lines", async () => {
     const candidates = join(dir, "empty.jsonl");
     const tests = join(dir, "tests-ok.jsonl");
     await writeFile(candidates, "");
     await writeFile(tests, jsonl([{ task_id: "HumanEval/0", test: "assert True" }]));
-    const { code, stdout } = await run([
+    const args = [
       "rerank",
       "--benchmark",
       "humaneval",
@@ -92,7 +95,13 @@ describe("coderm rerank", () => {
       "--json",
       "--methods",
       "codet",
-    ]);
+    ];
+    const strict = await run(args);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toBe(
+      `coderm: ${candidates}: no candidates: the file is empty or every line was bad\n`,
+    );
+    const { code, stdout } = await run([...args, "--skip-bad-lines"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.errors.items[0].message).toContain("no candidates");

@@ -4,6 +4,12 @@ import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
+import {
+  addSkipBadLinesOption,
+  reportSkippedLines,
+  requireInputFile,
+  type SkipBadLinesFlags,
+} from "../input-files.js";
 import { positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
@@ -17,7 +23,7 @@ import {
   writeRerankOutputs,
 } from "../rerank-report.js";
 
-interface RerankFlags extends ExecutorFlags, RerankingFlags {
+interface RerankFlags extends ExecutorFlags, RerankingFlags, SkipBadLinesFlags {
   dataset?: string;
   benchmark?: string;
   candidates?: string;
@@ -92,6 +98,7 @@ export function registerRerankCommand(program: Command, context: CommandContext)
       "judge as CodeT's runner does: a problem whose tests do not compile packed into one function fails every candidate (default for sample sets)",
     )
     .option("--no-codet-packing", "judge every test on its own (default for file inputs)");
+  addSkipBadLinesOption(command);
   addRerankingOptions(command, {
     timeLimit: "100, CodeT's, for sample sets; 1000 for files",
     groundTruthTimeLimit: "as --time-limit for sample sets, 3000 for files",
@@ -103,21 +110,31 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
   const { output } = context;
   const started = performance.now();
   const files = flags.candidates !== undefined || flags.tests !== undefined;
+  // A half-given set of file inputs is named by the loader; whole ones are checked here.
+  if (
+    flags.candidates !== undefined &&
+    flags.tests !== undefined &&
+    flags.benchmark !== undefined
+  ) {
+    requireInputFile("--candidates", flags.candidates);
+    requireInputFile("--tests", flags.tests);
+  }
   const { name, input, errors, judging, judgingRule } = await loadRerankInputs({
     ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
     ...(flags.candidates === undefined ? {} : { candidatesFile: flags.candidates }),
     ...(flags.tests === undefined ? {} : { testsFile: flags.tests }),
     testsPerSample: flags.limitTestsPerSample,
+    ...(flags.skipBadLines ? { skipBadLines: true } : {}),
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.codetPacking === undefined
       ? {}
       : { judging: flags.codetPacking ? "codet-packed-suite" : "verdicts" }),
   });
-  for (const error of errors)
-    output.stderr.write(
-      `coderm: skipped: ${error.file ?? ""}${error.line ? `:${error.line}` : ""}: ${error.message}\n`,
-    );
+  reportSkippedLines(
+    output,
+    errors.map((error) => error.message),
+  );
   const timeMs = files ? 1000 : 100;
   const { limits, groundTruthLimits, methods } = rerankingSettings(flags, {
     timeMs,

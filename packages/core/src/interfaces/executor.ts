@@ -44,11 +44,11 @@ export interface Executor {
    */
   fingerprint(): Promise<string>;
   /**
-   * Keys under which programs of `language` share verdicts: programs with equal keys give equal
-   * verdicts for every test (a backend may, for instance, ignore formatting). `null` for a program
-   * it cannot key. Without this method a program's key is its content id.
+   * Runs every request's candidate against its tests. The program run is exactly
+   * `normalizeText(candidate.code)` (see `contentId`), so a candidate's content id is the hash of
+   * the text that runs: programs with equal content ids cannot be told apart at run time, and
+   * verdict caches and deduplication key candidates by content id alone.
    */
-  programKeys?(programs: readonly string[], language: Language): Promise<(string | null)[]>;
   execute(
     requests: Iterable<ExecutionRequest> | AsyncIterable<ExecutionRequest>,
     options?: ExecuteOptions,

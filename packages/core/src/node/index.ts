@@ -11,4 +11,11 @@ export {
   writeJsonl,
 } from "./jsonl.js";
 export { compilesInPython, type PythonRuntime, resolvePython, runPython } from "./python.js";
-export { inTransaction, openSqliteStore, type SqliteStoreLayout } from "./sqlite-store.js";
+export {
+  fileIdentity,
+  inTransaction,
+  isSqliteCorruption,
+  openSqliteStore,
+  type SqliteStoreLayout,
+  setAsideSqliteFile,
+} from "./sqlite-store.js";

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -64,6 +65,54 @@ describe("readJsonl", () => {
     );
     expect((error as CodermError).code).toBe("not-found");
     expect((error as CodermError).message).toContain("missing.jsonl");
+  });
+
+  it("refuses a directory and a FIFO with no writer, naming them, without blocking", async () => {
+    const folder = join(dir, "folder.jsonl");
+    await mkdir(folder);
+    const fifo = join(dir, "pipe.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    for (const [path, kind] of [
+      [folder, "a directory"],
+      [fifo, "a named pipe"],
+    ] as const) {
+      const error = await collect(readJsonl(path)).catch((caught: unknown) => caught);
+      expect((error as CodermError).code).toBe("invalid-input");
+      expect((error as CodermError).message).toBe(`${path}: not a regular file (${kind})`);
+    }
+  });
+
+  it("drops a byte-order mark at the start and names one elsewhere", async () => {
+    const path = join(dir, "bom.jsonl");
+    await writeFile(path, '\uFEFF{"a":1}\n\uFEFF{"a":2}\n');
+    const errors: CodermError[] = [];
+    const records = await collect(readJsonl(path, { onError: (error) => errors.push(error) }));
+    expect(records).toEqual([{ value: { a: 1 }, line: 1 }]);
+    expect(errors.map((error) => error.message)).toEqual([
+      `${path}:2: not valid JSON: a byte-order mark (U+FEFF) at column 1`,
+    ]);
+  });
+
+  it("refuses bytes that are not UTF-8 with the line and column, plain or gzipped", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":"é"}\n{"a":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}\n{"a":"ok"}\n'),
+    ]);
+    for (const [name, content] of [
+      ["latin.jsonl", bytes],
+      ["latin.jsonl.gz", gzipSync(bytes)],
+    ] as const) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      await expect(collect(readJsonl(path))).rejects.toThrow(
+        `${path}:2: not valid UTF-8 (byte 0xc3 at column 7)`,
+      );
+      const errors: CodermError[] = [];
+      const records = await collect(readJsonl(path, { onError: (error) => errors.push(error) }));
+      expect(records.map((record) => record.value)).toEqual([{ a: "é" }, { a: "ok" }]);
+      expect(errors.map((error) => error.line)).toEqual([2]);
+    }
   });
 
   it("reads exact numbers on request", async () => {

@@ -392,6 +392,11 @@ def t_exits(h):
     expect_eq(statuses(res), ["error"])
     res, _ = h.run(req("import os\nos._exit(0)\n", [A("assert True"), A("assert 1 == 1")]))
     expect_eq(statuses(res), ["error", "error"])
+    # a candidate that kills itself with SIGKILL is an error naming the signal, not out of memory
+    kill = "import os, signal\ndef kill_self():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+    res, _ = h.run(req(kill, [A("assert kill_self() == 1")]))
+    expect_eq(statuses(res), ["error"])
+    assert "SIGKILL" in res[0]["message"], res[0]["message"]
 
 
 def t_env_and_fs(h):

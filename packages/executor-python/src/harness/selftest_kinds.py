@@ -83,6 +83,7 @@ def t_split(h):
         "    def pop(self):\n        if not self.items:\n            raise IndexError('empty')\n"
         "        return self.items.pop()\n"
         "    def __len__(self):\n        return len(self.items)\n"
+        "    def __iter__(self):\n        return iter(self.items)\n"
         "def pairs(n):\n    return [(i, Stack()) for i in range(n)]\n"
         "def hang():\n    import re\n    return re.match('(a+)+$', 'a' * 40 + 'b')\n"
         "class Liar:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n"

@@ -120,13 +120,6 @@ export function describeExecutorConformance(
       expect(verdicts.get(`c/${failingTest.id}`)?.status).toBe("fail");
     });
 
-    it("keys programs with one key per program, equal for equal programs", async () => {
-      if (executor.programKeys === undefined) return;
-      const keys = await executor.programKeys([program, program], language);
-      expect(keys).toHaveLength(2);
-      expect(keys[0]).toBe(keys[1]);
-    });
-
     it("rejects bad requests with a typed error naming the field, and keeps working", async () => {
       const cases: [unknown, string][] = [
         [

@@ -13,6 +13,7 @@ export {
   formatAdversarialTable,
   runAdversarialSuite,
 } from "./adversarial.js";
+export { sourceTwinPairs } from "./attacks/source-twins.js";
 export {
   assertTest,
   type ConformanceCase,

@@ -40,16 +40,19 @@ def _cache_put(key, value):
 
 
 def _on_candidate(node):
-    """Whether `node` is the candidate's to compute in its own process: calls, attributes and
-    subscripts (with any arguments: those are inputs) on a name of the program's own. A built-in
-    or standard-module name there is excluded: the program could rebind it (`abs(f(x) - 1.4)`,
+    """Whether `node` is the candidate's to compute in its own process: calls and subscripts
+    (with any arguments: those are inputs) on a name of the program's own. A built-in or
+    standard-module name there is excluded: the program could rebind it (`abs(f(x) - 1.4)`,
     `math.isclose(...)`) while the test means the real one, so such expressions run in the test
-    server, where those names are the real ones."""
+    server, where those names are the real ones. So is any attribute: in
+    `f(x).startswith('abc')` the method's arguments are the test's expected text, which must not
+    reach the candidate, and its answer must come from the real `str` method; in the test server
+    the value of `f(x)` arrives as plain data and the method runs there."""
     while True:
         t = type(node)
         if t is ast.Call:
             node = node.func
-        elif t is ast.Attribute or t is ast.Subscript:
+        elif t is ast.Subscript:
             node = node.value
         elif t is ast.Name:
             return node.id not in BUILTIN_NAMES and node.id not in STDLIB_NAMES

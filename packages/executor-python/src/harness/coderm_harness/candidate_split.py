@@ -85,13 +85,15 @@ def serve_split_test(candidate, index, seconds):
             elif name == "list":
                 value = list(target)
             elif name == "len":
-                value = len(target)
+                len(target)  # an object without a length raises TypeError, as len() would
+                value = list(target)  # the test process counts the elements itself
             elif name == "bool":
-                value = bool(target)
+                # the test process decides from the elements of a sized object; others are true
+                kind = type(target)
+                sized = hasattr(kind, "__len__") or hasattr(kind, "__bool__")
+                value = list(target) if sized and hasattr(kind, "__iter__") else None
             elif name == "item":
                 value = target[args[0]]
-            elif name == "contains":
-                value = args[0] in target
             elif name == "str":
                 value = str(target)
             elif name == "repr":

@@ -6,6 +6,8 @@ import base64
 import json
 import math
 import sys
+import time
+from collections import Counter
 
 from .support import clip
 
@@ -14,6 +16,14 @@ HEX_INTEGER_BITS = 16384  # beyond this many bits, {"$int"} holds hex (linear ti
 MAX_DEPTH = 200
 DEFAULT_INT_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
 PLAIN_TYPES = (int, float, str, bool, type(None))
+# Decoding values a candidate controls is bounded (PROTOCOL.md, "Values"):
+# decimal {"$int"} text, which converts in quadratic time (the encoder switches to hex well below)
+MAX_DECIMAL_DIGITS = 5000
+# elements of one set, frozenset or dict that may share a hash (beyond it, building the container
+# would be quadratic: ints, floats and tuples hash the same in every process)
+MAX_SHARED_HASHES = 64
+DECODE_SECONDS = 2.0  # one decode_value call, checked every DECODE_CHECK_EVERY containers
+DECODE_CHECK_EVERY = 1024
 
 # frames and records: compact ASCII JSON, never NaN/Infinity tokens
 compact_json = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
@@ -142,6 +152,65 @@ def encode_value(v, depth=0, references=None):
     return {"$repr": clip(text), "$type": t.__name__}
 
 
+def decimal_integer(text):
+    """int(text) for decimal text of at most MAX_DECIMAL_DIGITS digits, whatever the process's
+    int-digit limit (which stays on); ValueError beyond."""
+    digits = len(text) - (text[:1] in "+-")
+    if digits > MAX_DECIMAL_DIGITS:
+        raise ValueError("integer of %d decimal digits (at most %d)" % (digits, MAX_DECIMAL_DIGITS))
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    if not limit or digits <= limit:
+        return int(text)
+    sys.set_int_max_str_digits(0)
+    try:
+        return int(text)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def spread_hashes(items):
+    """items, checked not to hold more than MAX_SHARED_HASHES elements with the same hash
+    (ValueError otherwise; TypeError for an unhashable one, as set() would raise)."""
+    if len(items) > MAX_SHARED_HASHES:
+        counts = Counter(map(hash, items))
+        shared = max(counts.values())
+        if shared > MAX_SHARED_HASHES:
+            raise ValueError("%d elements share one hash" % shared)
+    return items
+
+
+class long_integers:  # noqa: N801 - used as a statement: `with long_integers():`
+    """Lifts the int-digit limit for trusted work (requests from Node, planning their tests);
+    candidate data is never converted inside it."""
+
+    __slots__ = ("limit",)
+
+    def __enter__(self):
+        self.limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+        if self.limit:
+            sys.set_int_max_str_digits(0)
+
+    def __exit__(self, *exc):
+        if self.limit:
+            sys.set_int_max_str_digits(self.limit)
+
+
+class DecodeBudget:
+    """The time one decode_value call may take."""
+
+    __slots__ = ("containers", "deadline", "seconds")
+
+    def __init__(self, seconds):
+        self.containers = 0
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def spend(self):
+        self.containers += 1
+        if self.containers % DECODE_CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise ValueError("decoding the value took longer than %.1f s" % self.seconds)
+
+
 def _decode_tagged(d, references):
     if len(d) == 1:
         ((k, v),) = d.items()
@@ -150,13 +219,14 @@ def _decode_tagged(d, references):
         if k == "$tuple" and type(v) is list:
             return tuple(v)
         if k == "$int" and type(v) is str:
-            return int(v, 0) if "x" in v else int(v)
+            # hex ("0x.."/"-0x..") converts in linear time and has no digit limit
+            return int(v, 16) if "x" in v else decimal_integer(v)
         if k == "$float" and type(v) is str:
             return float(v)
         if k == "$set" and type(v) is list:
-            return set(v)
+            return set(spread_hashes(v))
         if k == "$frozenset" and type(v) is list:
-            return frozenset(v)
+            return frozenset(spread_hashes(v))
         if k == "$bytes" and type(v) is str:
             return base64.b64decode(v)
         if k == "$complex" and type(v) is list and len(v) == 2:
@@ -164,7 +234,9 @@ def _decode_tagged(d, references):
         if k == "$range" and type(v) is list and len(v) == 3 and all(type(x) is int for x in v):
             return range(*v)
         if k == "$dict" and type(v) is list:
-            return {p[0]: p[1] for p in v}
+            if not all(type(p) is list and len(p) == 2 for p in v):
+                raise ValueError("malformed $dict")
+            return dict(zip(spread_hashes([p[0] for p in v]), [p[1] for p in v]))
         if k == "$repr":
             return Opaque(str(v))
         if references is not None and k in ("$ref", "$module"):
@@ -176,17 +248,31 @@ def _decode_tagged(d, references):
     return d
 
 
-def decode_value(v, references=None):
+def decode_value(v, references=None, seconds=DECODE_SECONDS):
     """Tagged JSON structure (see encode_value) -> Python value (plain data is not copied).
 
     `references(tag)` resolves {"$ref": ...} and {"$module": ...} tags (split tests: the
-    candidate process's objects, the test process's proxies); without it they stay dicts."""
+    candidate process's objects, the test process's proxies); without it they stay dicts.
+    Bounded: decimal integers, hash collisions in sets and dicts, and `seconds` in all
+    (ValueError beyond)."""
     t = type(v)
     if t is list:
         if all(type(x) in PLAIN_TYPES for x in v):
             return v
-        return [decode_value(x, references) for x in v]
+    elif t is not dict:
+        return v
+    return _decode(v, references, DecodeBudget(seconds))
+
+
+def _decode(v, references, budget):
+    t = type(v)
+    if t is list:
+        budget.spend()
+        if all(type(x) in PLAIN_TYPES for x in v):
+            return v
+        return [_decode(x, references, budget) for x in v]
     if t is dict:
-        d = {k: decode_value(x, references) for k, x in v.items()}
+        budget.spend()
+        d = {k: _decode(x, references, budget) for k, x in v.items()}
         return _decode_tagged(d, references)
     return v

@@ -7,7 +7,7 @@ import sys
 import time
 
 from .analysis import import_warmup
-from .codec import compact_json, request_decoder
+from .codec import compact_json, long_integers, request_decoder
 from .judging import Judge
 from .planning import RequestError, build_job
 from .protocol import FRAME_HEADER, HARNESS_VERSION, MAX_FRAME_BYTES, ExitCode
@@ -76,7 +76,8 @@ class HarnessProcess:
         if DEBUG:
             timings.append(("start", time.perf_counter()))
         try:
-            request = request_decoder.decode(raw.decode("utf-8", "surrogatepass"))
+            with long_integers():  # Node writes big integers as plain JSON numbers
+                request = request_decoder.decode(raw.decode("utf-8", "surrogatepass"))
         except Exception as e:
             self.reply_error(None, "invalid JSON: %s" % e)
             return
@@ -84,7 +85,8 @@ class HarnessProcess:
         if type(request_id) not in (int, str):
             request_id = None
         try:
-            job = build_job(request, self.workspace.work_dir, self.workspace.output_path)
+            with long_integers():
+                job = build_job(request, self.workspace.work_dir, self.workspace.output_path)
         except RequestError as e:
             self.reply_error(request_id, str(e))
             return

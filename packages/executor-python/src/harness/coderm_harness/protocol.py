@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "3"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "4"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
@@ -61,7 +61,7 @@ CPU_BUDGET_SLACK_S = 2.0  # RLIMIT_CPU of a candidate process: its tests' budget
 RING_HEADER_BYTES = 64
 RING_CAPACITY = 64 << 20  # touched lazily
 RECORD_HEADER = struct.Struct("<I")
-RECORD_MAX_BYTES = 60 << 20  # one record (an output-mode value) never exceeds this
+RECORD_MAX_BYTES = 16 << 20  # one record (an output-mode value) never exceeds this
 
 
 class RingSlot(enum.IntEnum):

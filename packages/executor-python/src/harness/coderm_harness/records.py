@@ -12,6 +12,13 @@ from .codec import compact_json, encode_json_string
 from .protocol import RECORD_MAX_BYTES, VALUE_STATUS
 from .support import clip, safe_str
 
+# A record decodes into Python objects many times its size (`[[],[],...]`: 64 bytes an element):
+# a record past LARGE_RECORD_BYTES may hold at most this many containers and elements.
+LARGE_RECORD_BYTES = 1 << 20
+MAX_RECORD_CONTAINERS = 500_000
+MAX_RECORD_ELEMENTS = 2_000_000
+_JSON_STRING_ANYWHERE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
 NO_VALUE = object()
 SMALL_INTEGER = 10**15  # written with %d without JSON encoding
 SMALL_STRING = 4096
@@ -154,3 +161,24 @@ class ResultRecorder:
                 }
                 data = compact_json.encode(small).encode("ascii")
         self.sink.put(data)
+
+
+def record_size_problem(raw):
+    """Why a record of the harness's own format is too large to decode (None when it is not):
+    past LARGE_RECORD_BYTES, its containers and elements outside strings are counted first."""
+    if len(raw) > RECORD_MAX_BYTES:
+        return "record of %d bytes (at most %d)" % (len(raw), RECORD_MAX_BYTES)
+    if len(raw) <= LARGE_RECORD_BYTES:
+        return None
+    containers = raw.count(b"[") + raw.count(b"{")
+    elements = raw.count(b",") + containers
+    if containers <= MAX_RECORD_CONTAINERS and elements <= MAX_RECORD_ELEMENTS:
+        return None
+    structure = _JSON_STRING_ANYWHERE.sub(b'""', raw)  # brackets and commas inside strings
+    containers = structure.count(b"[") + structure.count(b"{")
+    elements = structure.count(b",") + containers
+    if containers > MAX_RECORD_CONTAINERS:
+        return "record with %d containers (at most %d)" % (containers, MAX_RECORD_CONTAINERS)
+    if elements > MAX_RECORD_ELEMENTS:
+        return "record with %d elements (at most %d)" % (elements, MAX_RECORD_ELEMENTS)
+    return None

@@ -15,7 +15,12 @@ from .protocol import (
     VALUE_STATUS,
     PlanKind,
 )
-from .records import match_simple_record, match_value_record
+from .records import (
+    LARGE_RECORD_BYTES,
+    match_simple_record,
+    match_value_record,
+    record_size_problem,
+)
 from .responses import next_undecided
 from .ring import read_ring
 from .support import clip, safe_str
@@ -154,6 +159,10 @@ class ResultRelay:
                 break
             raw = buffer[start : start + length]
             offsets[source] = start + length
+            if length > LARGE_RECORD_BYTES:
+                error = record_size_problem(raw)
+                if error is not None:
+                    break
             if expected_index is None:
                 error = "record after the last test"
                 break

@@ -64,6 +64,7 @@ class ChildSupervisor:
         self.responses = responses
         self.timings = timings  # CODERM_HARNESS_DEBUG: [(label, perf_counter)]
         self.hard_limits = hard_limits()
+        self.oom_kills_seen = machine_oom_kills()
         self.sequence = 0  # candidate processes started
         self.test_server_served = 0
 
@@ -110,6 +111,10 @@ class ChildSupervisor:
         None."""
         self.zygote.forget_finished()
         workspace = self.workspace
+        # what an earlier candidate process left (it is gone: its process group was killed) is
+        # removed here, with a budget, never by the next candidate process
+        if workspace.clean_work_dir():
+            self.zygote.start()
         relay = self.relay
         timings = self.timings
         first = job.first
@@ -228,8 +233,8 @@ class ChildSupervisor:
         if done and protocol_error is None:
             read_position, expected, _, protocol_error = relay.drain(job, read_position, expected)
             if expected is None and protocol_error is None:
-                # finished normally: its exit record is collected whenever it arrives; the next
-                # child cleans the working directory
+                # finished normally: its exit record is collected whenever it arrives; the
+                # working directory is cleaned before the next child starts
                 if DEBUG:
                     timings.append(("drained", time.perf_counter()))
                 self.zygote.finished_normally(pid)
@@ -321,12 +326,19 @@ class ChildSupervisor:
                     "message": "CPU time limit (SIGXCPU)",
                 }
             if number == signal.SIGKILL:
-                return {
-                    "status": "oom",
-                    "errorType": "ChildKilled",
-                    "message": clip("child killed by SIGKILL (likely out of memory) %s" % tail),
-                }
-            message = "child died from %s" % name
+                # the watchdog's kills are decided before this; another SIGKILL is the kernel's
+                # out-of-memory killer only when the machine counted a kill since the last look
+                seen, self.oom_kills_seen = self.oom_kills_seen, machine_oom_kills()
+                now = self.oom_kills_seen
+                if seen is not None and now is not None and now > seen:
+                    return {
+                        "status": "oom",
+                        "errorType": "ChildKilled",
+                        "message": clip("child killed by the kernel for lack of memory %s" % tail),
+                    }
+                message = "child killed by SIGKILL (not for lack of memory, not by the harness)"
+            else:
+                message = "child died from %s" % name
         elif os.WIFEXITED(status):
             message = "child exited with code %d before reporting this test" % os.WEXITSTATUS(
                 status
@@ -336,3 +348,16 @@ class ChildSupervisor:
         if tail:
             message += "; output: " + tail
         return {"status": "error", "errorType": "ChildExited", "message": clip(message)}
+
+
+def machine_oom_kills():
+    """How many processes the kernel has killed for lack of memory (its own or a cgroup's) since
+    boot, from /proc/vmstat; None where that cannot be read."""
+    try:
+        with open("/proc/vmstat", "rb") as stats:
+            for line in stats:
+                if line.startswith(b"oom_kill "):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None

@@ -2,6 +2,7 @@
 once, on its own, that runs the split tests (see channel.py) of one candidate process after
 another and reports their verdicts on its pipe."""
 
+import builtins
 import gc
 import os
 import resource
@@ -14,17 +15,18 @@ import unittest
 
 from .analysis import BUILTIN_NAMES, STDLIB_NAMES
 from .channel import CandidateLost, VerdictPipe, receive_message, send_message
-from .codec import decode_value, encode_value, record_decoder
+from .codec import encode_value, record_decoder
 from .jobs import read_split_job
 from .protocol import DEFAULT_LIMITS, ExitCode, PlanKind
 from .records import ResultRecorder
-from .remote import proxy_resolver, reference_out, remote_exception
+from .remote import ForgedMessage, decode_candidate_value, reference_out, remote_exception
 from .state import ProcessRole, unittest_modified
 from .support import clip, safe_str
 from .timer import Timeout
 from .unittest_result import MethodResults
 
 TAMPERED = ("error", "Tampered", "builtins were modified")
+PROTOCOL_ERROR = "HarnessProtocol"
 SHORTEST_BUDGET_S = 0.001
 # the candidate's own timer fires a little earlier than the test's, so it normally answers
 # "timeout" itself
@@ -46,7 +48,7 @@ class TestServer:
         self.streams = state.streams
         self.verdicts = verdicts
         self.recorder = ResultRecorder(verdicts, self.streams, DEFAULT_LIMITS["outputBytes"])
-        self.resolve = proxy_resolver(self)
+        self.forged = None  # what the candidate process sent that the protocol does not allow
         self.work_dir = work_dir
         self.lost = False
         self.seconds = 0.0
@@ -77,40 +79,76 @@ class TestServer:
         if raw is None:
             self.lost = self.verdicts.lost = True
             raise CandidateLost("the candidate process exited")
-        message = decode_value(record_decoder.decode(raw), self.resolve)
-        if type(message) is not dict:
-            raise CandidateLost("malformed answer")
+        message = record_decoder.decode(raw)
+        if type(message) is not dict or len(message) != 1:
+            raise self.forge("malformed answer")
         if "raise" in message:
-            raised = message["raise"]
-            if type(raised) is not list or len(raised) != 3:
-                raise CandidateLost("malformed answer")
-            raise remote_exception(raised, self.timer)
-        return message.get("ok")
+            raise self.remote_raise(message["raise"])
+        if "ok" not in message:
+            raise self.forge("malformed answer")
+        return self.decode(message["ok"])
+
+    def forge(self, reason):
+        """Marks the test being served as broken by a forged message (its verdict becomes an
+        error whatever the test code does next) and returns the exception to raise."""
+        if self.forged is None:
+            self.forged = reason
+        return ForgedMessage(reason)
+
+    def decode(self, encoded):
+        """A value from the candidate process, through the allow-list of remote.py."""
+        try:
+            return decode_candidate_value(encoded, self)
+        except ForgedMessage as e:
+            raise self.forge(safe_str(e)) from None
+        except RecursionError:
+            raise self.forge("value nested too deeply") from None
+
+    def remote_raise(self, raised):
+        """The exception a candidate process reported, re-created (a malformed report is forged)."""
+        if (
+            type(raised) is not list
+            or len(raised) != 3
+            or type(raised[0]) is not str
+            or type(raised[1]) is not str
+            or type(raised[2]) not in (str, type(None))
+        ):
+            return self.forge("malformed exception report")
+        return remote_exception(raised, self.timer)
 
     def timed(self, fn):
         """fn() under the test's timer; the time the program took in the candidate process
         counts towards the test's. Returns (result, outcome | None, wall, cpu)."""
         wall_start = time.perf_counter()
         cpu_start = time.process_time()
+        self.forged = None
         out, outcome = self.timer.run(fn, self.seconds)
         wall = time.perf_counter() - wall_start
         cpu = time.process_time() - cpu_start
         if self.tampered() and outcome is None:  # (restores builtins either way)
             outcome = TAMPERED
+        if self.forged is not None:  # whatever the test code made of it
+            outcome = ("error", PROTOCOL_ERROR, clip("forged message: %s" % self.forged))
         return out, outcome, wall + self.program_time[0], cpu + self.program_time[1]
 
     def namespace(self, entry_point=None):
         """The candidate program's globals, executed afresh in the candidate process (it sends
-        them with the request to run the test)."""
+        them with the request to run the test).
+
+        What arrives is hostile data, taken through an allow-list: names that are identifiers and
+        not dunder, values of the codec (plain data, proxies, real modules). Anything else is a
+        forged message (an error verdict). `__builtins__` is always this process's real builtins
+        module."""
         message = self.run_message
         if "raise" in message:
-            raised = message["raise"]
-            if type(raised) is not list or len(raised) != 3:
-                raise CandidateLost("malformed answer")
-            raise remote_exception(raised, self.timer)
-        names = decode_value(message.get("ok"), self.resolve)
-        if type(names) is not dict:
-            raise CandidateLost("malformed namespace")
+            raise self.remote_raise(message["raise"])
+        encoded = message.get("ok")
+        if type(encoded) is not dict:
+            raise self.forge("malformed namespace")
+        for name in encoded:
+            if not name.isidentifier() or name[:2] == "__":
+                raise self.forge("namespace entry %r" % clip(name, 60))
+        names = {k: self.decode(v) for k, v in encoded.items()}
         # the test's builtins and standard modules are the real ones, whatever the program bound
         # to those names (only the function under test may carry such a name)
         for name in [
@@ -125,6 +163,7 @@ class TestServer:
                         names[name] = __import__(name)
                     except BaseException:
                         pass
+        names["__builtins__"] = builtins
         return names
 
     def serve(self, candidate_socket, sequence, split_plan, limits):
@@ -284,6 +323,10 @@ class TestServer:
         wall += time.perf_counter() - wall_start
         cpu += time.process_time() - cpu_start
         methods = result.methods()
+        if self.forged is not None:
+            reason = clip("forged message: %s" % self.forged)
+            record(index, "error", wall, cpu, PROTOCOL_ERROR, reason, methods=methods)
+            return
         if self.tampered():
             record(index, "error", wall, cpu, "Tampered", "builtins were modified", methods=methods)
             return

@@ -4,7 +4,7 @@ import _signal
 import signal
 
 from .protocol import TIMER_REARM_S
-from .support import clip, safe_str
+from .support import clip, exception_type_name, safe_str
 
 TIMEOUT = ("timeout", "Timeout", "time limit exceeded")
 _ALARM = int(signal.SIGALRM)
@@ -78,10 +78,13 @@ class TestTimer:
             remote = getattr(error, "_coderm_remote", None)
             if remote is not None and not self.fired:
                 return remote
-        if self.fired or isinstance(error, Timeout):
+        # the real class (isinstance could ask the candidate's __class__), and a message that
+        # safe_str formats under a timer of its own: this runs after the test's timer stopped
+        kind = type(error)
+        if self.fired or issubclass(kind, Timeout):
             return TIMEOUT
-        if isinstance(error, MemoryError):
+        if issubclass(kind, MemoryError):
             return ("oom", "MemoryError", clip(safe_str(error)))
-        if isinstance(error, AssertionError):
+        if issubclass(kind, AssertionError):
             return ("fail", "AssertionError", clip(safe_str(error)))
-        return ("error", clip(type(error).__name__, 200), clip(safe_str(error)))
+        return ("error", clip(exception_type_name(error), 200), clip(safe_str(error)))

@@ -4,21 +4,40 @@ children report on, and the Landlock rulesets."""
 
 import mmap
 import os
-import shutil
 import tempfile
+import time
 
 from .handoff import Handoff
 from .protocol import JOB_AREA_BYTES, RING_CAPACITY, RING_HEADER_BYTES
 from .ring import ring_header
 from .state import set_child_environment
+from .support import log
+from .tree_removal import remove_contents, remove_tree
 
 DIRECTORY_PREFIX = "coderm-harness-"
 STALE_DIRECTORY_LIMIT = 200
+# what removing other harness processes' leftovers may cost a start, in all
+STALE_REMOVAL_ENTRIES = 200_000
+STALE_REMOVAL_SECONDS = 3.0
+# emptying the working directory between two candidate processes; beyond it, a fresh one
+CLEAN_ENTRIES = 100_000
+CLEAN_SECONDS = 2.0
+# removing the whole private directory when the harness process ends
+CLOSE_ENTRIES = 1_000_000
+CLOSE_SECONDS = 10.0
 
 
 def remove_stale_directories(limit=STALE_DIRECTORY_LIMIT):
     """Removes private directories left by harness processes that were killed (their pid no
-    longer runs)."""
+    longer runs), within a budget: what is left is tried again at the next start. Never
+    raises: leftovers never stop a harness process from starting."""
+    try:
+        _remove_stale_directories(limit)
+    except Exception as e:  # noqa: BLE001
+        log("stale directories not removed: %r" % (e,))
+
+
+def _remove_stale_directories(limit):
     if not os.path.isdir("/proc/self"):
         return
     temp = tempfile.gettempdir()
@@ -26,7 +45,12 @@ def remove_stale_directories(limit=STALE_DIRECTORY_LIMIT):
         names = [n for n in os.listdir(temp) if n.startswith(DIRECTORY_PREFIX)][:limit]
     except OSError:
         return
+    deadline = time.monotonic() + STALE_REMOVAL_SECONDS
     for name in names:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            log("stale directories left for a later start")
+            return
         try:
             pid = int(name.split("-")[2])
         except (IndexError, ValueError):
@@ -35,8 +59,8 @@ def remove_stale_directories(limit=STALE_DIRECTORY_LIMIT):
             continue
         path = os.path.join(temp, name)
         try:
-            if os.stat(path).st_uid == os.getuid():
-                shutil.rmtree(path, ignore_errors=True)
+            if os.lstat(path).st_uid == os.getuid() and os.path.isdir(path):
+                remove_tree(path, STALE_REMOVAL_ENTRIES, left)
         except OSError:
             pass
 
@@ -55,6 +79,7 @@ class Workspace:
         self.ring_header = ring_header(self.ring_area)
         self.candidate_ruleset = self.zygote_ruleset = -1
         self.confinement = None
+        self.abandoned_work_dirs = 0  # working directories given up on (too much to remove)
 
     def open_channels(self, confinement):
         """The rulesets, job areas and pipes (after the process state exists)."""
@@ -118,8 +143,9 @@ class Workspace:
             return ""
 
     def clean_work_dir(self):
-        """Empties the working directory; True when it had to be replaced (something could not
-        be removed: a new directory and rulesets, so the zygote must be restarted)."""
+        """Empties the working directory, within a budget; True when it had to be replaced
+        (something could not be removed in time: a new directory and rulesets, so the zygote
+        must be restarted; the old one goes when the harness process ends)."""
         work_dir = self.work_dir
         try:
             with os.scandir(work_dir) as entries:
@@ -128,41 +154,16 @@ class Workspace:
             empty = False
         if empty:
             return False
-
-        def on_error(function, path, error):
-            try:
-                os.chmod(os.path.dirname(path) or path, 0o700)
-                os.chmod(path, 0o700)
-                function(path)
-            except OSError:
-                pass
-
         # the directory itself stays (the Landlock ruleset names its inode); only its contents go
-        try:
-            os.chmod(work_dir, 0o700)
-            with os.scandir(work_dir) as entries:
-                found = [(e.path, e.is_dir(follow_symlinks=False)) for e in entries]
-        except OSError:
-            found = None
-        for path, is_dir in found or ():
-            if is_dir:
-                shutil.rmtree(path, onerror=on_error)
-            else:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-        try:
-            with os.scandir(work_dir) as entries:
-                empty = next(entries, None) is None
-        except OSError:
-            empty = False
-        if empty:
+        if remove_contents(work_dir, CLEAN_ENTRIES, CLEAN_SECONDS):
             return False
+        log("working directory %s not emptied within budget: using a fresh one" % work_dir)
+        self.abandoned_work_dirs += 1
         self.work_dir = tempfile.mkdtemp(prefix="work-", dir=self.base)
         set_child_environment(self.work_dir)
         self.make_rulesets()
         return True
 
     def close(self):
-        shutil.rmtree(self.base, ignore_errors=True)
+        if not remove_tree(self.base, CLOSE_ENTRIES, CLOSE_SECONDS):
+            log("%s not removed within budget: the next start removes the rest" % self.base)

@@ -8,6 +8,7 @@ import os
 import select
 import signal
 import socket
+import sys
 
 from . import analysis
 from .candidate import candidate_main
@@ -39,6 +40,10 @@ def zygote_main(state, handoff):
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
     state.process_control.become_subreaper()  # orphaned grandchildren come here
+    if hasattr(sys, "set_int_max_str_digits"):
+        # the test server (and a candidate process until its setup) work as they always did:
+        # without the int-digit limit the harness process keeps on for itself
+        sys.set_int_max_str_digits(0)
     command_fd = handoff.command_fd
     event_fd = handoff.event_fd
     # what earlier requests left in the harness process's caches stays out of every child

@@ -118,13 +118,19 @@ describe("adversarial attacks", () => {
   const hasPython = spawnSync(python, ["-c", "pass"]).status === 0;
 
   it.skipIf(!hasPython)("are programs Python compiles", () => {
+    // Normalizer bombs are made not to compile (or to break whatever walks their syntax tree).
+    const bombs = new Set(
+      adversarialAttacks
+        .filter((attack) => attack.category === "normalizer-bombs")
+        .map((attack) => attack.id),
+    );
     const result = spawnSync(
       python,
       [
         "-c",
         "import json, sys\nfor item in json.load(sys.stdin):\n    compile(item['code'], item['id'], 'exec')\n",
       ],
-      { input: JSON.stringify(programs()), encoding: "utf8" },
+      { input: JSON.stringify(programs().filter((item) => !bombs.has(item.id))), encoding: "utf8" },
     );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);

@@ -1,11 +1,20 @@
+import { borrowedHelpers } from "./borrowed-helpers.js";
+import { cleanupBombs } from "./cleanup-bombs.js";
 import { comparison } from "./comparison.js";
+import { decodeBombs } from "./decode-bombs.js";
 import { earlyExit } from "./early-exit.js";
 import { escapes, writeHarnessMemory } from "./escape.js";
 import { expectedLeak } from "./expected-leak.js";
+import { forgedNames } from "./forged-names.js";
+import { formatBombs } from "./format-bombs.js";
+import { hostResources } from "./host-resources.js";
 import { interference } from "./interference.js";
+import { membership } from "./membership.js";
 import { monkeypatch } from "./monkeypatch.js";
+import { normalizerBombs } from "./normalizer-bombs.js";
 import { outputForgery } from "./output-forgery.js";
 import { resource } from "./resource.js";
+import { sourceTwinAttacks } from "./source-twins.js";
 import type { AdversarialAttack } from "./types.js";
 
 export type {
@@ -23,7 +32,16 @@ export const adversarialAttacks: readonly AdversarialAttack[] = [
   ...monkeypatch,
   ...comparison,
   ...expectedLeak,
+  ...forgedNames,
+  ...membership,
+  ...borrowedHelpers,
+  ...sourceTwinAttacks,
+  ...normalizerBombs,
+  ...decodeBombs,
+  ...formatBombs,
+  ...cleanupBombs,
   ...resource,
+  ...hostResources,
   ...escapes,
   ...interference,
   writeHarnessMemory,

@@ -9,7 +9,16 @@ export type AdversarialCategory =
   | "expected-leak"
   | "resource"
   | "escape"
-  | "interference";
+  | "interference"
+  | "host-resources"
+  | "forged-names"
+  | "membership"
+  | "borrowed-helpers"
+  | "source-twins"
+  | "normalizer-bombs"
+  | "cleanup-bombs"
+  | "decode-bombs"
+  | "format-bombs";
 
 /**
  * What the runner prepares for the attacks: listeners, secrets and a decoy host process whose
