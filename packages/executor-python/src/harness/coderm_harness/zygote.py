@@ -9,6 +9,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 from . import analysis
 from .candidate import candidate_main
@@ -19,6 +20,8 @@ from .test_server import test_server_main
 COMMAND_BYTES = 1 + SEQUENCE.size
 POLL_BUSY_MS = 20  # while children run: how often exits are reaped
 POLL_IDLE_MS = 1000
+FORK_RETRY_S = 2.0  # how long a fork is retried while the process limit is reached
+FORK_RETRY_WAIT_S = 0.01
 
 
 def _close_inherited_fds(keep):
@@ -84,6 +87,44 @@ def zygote_main(state, handoff):
                 pidfd = None
         live[pid] = pidfd
 
+    def reap():
+        """Reaps exited children and strays of their groups; reports each child's exit."""
+        nonlocal server
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if not pid:
+                break
+            pidfd = live.pop(pid, -1)
+            if pidfd == -1:
+                continue  # a stray
+            if pidfd is not None:
+                poller.unregister(pidfd)
+                os.close(pidfd)
+            if server is not None and pid == server[0]:
+                server[1].close()
+                server = None
+            try:
+                os.killpg(pid, signal.SIGKILL)  # a test server's group: what its tests started
+            except OSError:
+                pass
+            os.write(event_fd, ZYGOTE_EVENT.pack(ZygoteEvent.CHILD_EXITED, pid, status))
+
+    def fork_child():
+        """fork(), retried while the process limit (a cgroup's pids.max, RLIMIT_NPROC) is reached
+        by processes that are killed but not yet reaped, such as what a fork bomb left."""
+        deadline = time.monotonic() + FORK_RETRY_S
+        while True:
+            try:
+                return fork()
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise
+                reap()
+                time.sleep(FORK_RETRY_WAIT_S)
+
     while True:
         try:
             events = poller.poll(POLL_BUSY_MS if live else POLL_IDLE_MS)
@@ -107,7 +148,7 @@ def zygote_main(state, handoff):
                         server_end, listener = socket.socketpair(
                             socket.AF_UNIX, socket.SOCK_SEQPACKET
                         )
-                        server_pid = fork()
+                        server_pid = fork_child()
                         if server_pid == 0:
                             try:
                                 server_end.close()
@@ -132,7 +173,7 @@ def zygote_main(state, handoff):
                         server[1].close()
                         server = None
                 theirs.close()
-            pid = fork()
+            pid = fork_child()
             if pid == 0:
                 try:
                     os.close(command_fd)
@@ -154,26 +195,5 @@ def zygote_main(state, handoff):
                 pass
             track(pid)
             os.write(event_fd, ZYGOTE_EVENT.pack(ZygoteEvent.CHILD_STARTED, pid, 0))
-        if not live:
-            continue
-        while True:  # reap: our children and strays of their groups
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if not pid:
-                break
-            pidfd = live.pop(pid, -1)
-            if pidfd == -1:
-                continue  # a stray
-            if pidfd is not None:
-                poller.unregister(pidfd)
-                os.close(pidfd)
-            if server is not None and pid == server[0]:
-                server[1].close()
-                server = None
-            try:
-                os.killpg(pid, signal.SIGKILL)  # a test server's group: what its tests started
-            except OSError:
-                pass
-            os.write(event_fd, ZYGOTE_EVENT.pack(ZygoteEvent.CHILD_EXITED, pid, status))
+        if live:
+            reap()
