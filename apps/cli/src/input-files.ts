@@ -1,5 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import { CodermError } from "@coderm/core";
+import { describeFileKind } from "@coderm/core/node";
 import type { Command } from "commander";
 import type { Output } from "./output.js";
 
@@ -22,15 +23,8 @@ export function requireInputFile(flag: string, path: string): void {
   if (!stats.isFile())
     throw new CodermError(
       "invalid-input",
-      `${flag} ${path}: not a regular file (${fileKind(stats)})`,
+      `${flag} ${path}: not a regular file (${describeFileKind(stats)})`,
     );
-}
-
-function fileKind(stats: Stats): string {
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a named pipe";
-  if (stats.isSocket()) return "a socket";
-  return "a device";
 }
 
 /** The flag that turns bad input lines from an error into a skipped, reported line. */

@@ -1,6 +1,7 @@
 export { defaultCacheDir } from "./cache-dir.js";
 export {
   createJsonlWriter,
+  describeFileKind,
   isGzipFile,
   type JsonlRecord,
   type JsonlWriter,

@@ -321,15 +321,15 @@ async function openForRead(path: string): Promise<FileHandle> {
   }
   if (!stats.isFile()) {
     await handle.close();
-    throw new CodermError("invalid-input", `not a regular file (${fileKind(stats)})`, {
+    throw new CodermError("invalid-input", `not a regular file (${describeFileKind(stats)})`, {
       file: path,
     });
   }
   return handle;
 }
 
-/** What a file that is not a regular file is, in words. */
-function fileKind(stats: Stats): string {
+/** What a file that is not a regular file is, in words (`a directory`, `a named pipe`, ...). */
+export function describeFileKind(stats: Stats): string {
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a named pipe";
   if (stats.isSocket()) return "a socket";

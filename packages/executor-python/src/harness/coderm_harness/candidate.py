@@ -167,11 +167,7 @@ class CandidateProcess:
                 view = view[written:]
             self.stdin_fds[index] = fd
         os.chdir(job.work_dir)
-        self.work_dir = job.work_dir
-        with os.scandir(job.work_dir) as entries:
-            leftovers = next(entries, None) is not None
-        if leftovers:
-            self.reset_work_dir()  # files left by the previous child
+        self.work_dir = job.work_dir  # empty: the harness process cleaned it before the fork
         self.work_mtime = self.mark_work_dir()
         for limit, value in job.rlimits:
             try:
