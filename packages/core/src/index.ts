@@ -55,6 +55,7 @@ export {
   problemSchema,
   type Source,
   sourceSchema,
+  starvedErrorType,
   stdioTestSchema,
   type UnitTest,
   type UnitTestKind,

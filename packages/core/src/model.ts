@@ -158,7 +158,10 @@ export const verdictSchema = z
     wallMs: z.number().nonnegative(),
     /** CPU time of the test, in milliseconds. */
     cpuMs: z.number().nonnegative(),
-    /** Exception type for `error` (and `fail`), such as `ZeroDivisionError`. */
+    /**
+     * Exception type for `error` (and `fail`), such as `ZeroDivisionError`. On a `timeout`,
+     * {@link starvedErrorType} says that the machine's load, not the program, used up the time.
+     */
     errorType: z.string().optional(),
     /** A bounded message, such as the exception's text. */
     message: z.string().optional(),
@@ -176,3 +179,10 @@ export const verdictSchema = z
   .strict();
 /** The judgement of one (candidate, test) pair. */
 export type Verdict = z.infer<typeof verdictSchema>;
+
+/**
+ * The `errorType` of a timeout that says nothing about the program: the test waited for a CPU
+ * longer than its executor allows for (executors that measure waiting give that much time back).
+ * `withVerdictCache` re-runs such a pair and never stores it.
+ */
+export const starvedErrorType = "Starved";

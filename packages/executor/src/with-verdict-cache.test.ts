@@ -1,7 +1,13 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExecutionRequest, Executor, UnitTest, Verdict } from "@coderm/core";
+import {
+  type ExecutionRequest,
+  type Executor,
+  starvedErrorType,
+  type UnitTest,
+  type Verdict,
+} from "@coderm/core";
 import { createMockExecutor, type MockExecutor } from "@coderm/core/testing";
 import { describe, expect, it } from "vitest";
 import { createSqliteVerdictCache } from "./sqlite-verdict-cache.js";
@@ -195,8 +201,12 @@ describe("withVerdictCache", () => {
   });
 
   describe("timeouts starved by machine load", () => {
-    /** A probe whose stalled share is whatever `share()` says at the time of asking. */
-    const pressure = (share: () => number) => () => ({ stalledShare: share, stop: () => {} });
+    const starvedTimeout: Partial<Verdict> = {
+      status: "timeout",
+      errorType: starvedErrorType,
+      wallMs: 3000,
+      cpuMs: 300,
+    };
 
     it("re-runs a starved timeout after the other pairs and caches the confirmed re-run", async () => {
       const path = await cachePath();
@@ -207,17 +217,12 @@ describe("withVerdictCache", () => {
           runs.push(`${candidate.code}/${unitTest.id}`);
           if (candidate.code !== "slow") return "pass";
           // the honest program passes once the machine is quiet
-          return loaded ? { status: "timeout", wallMs: 1000, cpuMs: 300 } : "pass";
+          if (!loaded) return "pass";
+          loaded = false; // the load goes away after the first timeout
+          return starvedTimeout;
         },
       });
-      const executor = withVerdictCache(backend, {
-        cache: createSqliteVerdictCache({ path }),
-        cpuPressure: pressure(() => {
-          const share = loaded ? 0.9 : 0;
-          loaded = false; // the load goes away after the first timeout
-          return share;
-        }),
-      });
+      const executor = withVerdictCache(backend, { cache: createSqliteVerdictCache({ path }) });
       const verdicts = await all(executor, [
         request("s", "slow", [test("t")]),
         request("q1", "quick", [test("t")]),
@@ -232,7 +237,6 @@ describe("withVerdictCache", () => {
       await executor.close();
       const warm = withVerdictCache(judgeByContent(), {
         cache: createSqliteVerdictCache({ path }),
-        cpuPressure: pressure(() => 1),
       });
       const again = await all(warm, [request("s", "slow", [test("t")])]);
       expect(again).toMatchObject([{ status: "pass", cached: true }]);
@@ -247,16 +251,18 @@ describe("withVerdictCache", () => {
           createMockExecutor({
             judge: () => {
               executed += 1;
-              return { status: "timeout", wallMs: 1000, cpuMs: 100 };
+              return starvedTimeout;
             },
           }),
-          { cache: createSqliteVerdictCache({ path }), cpuPressure: pressure(() => 0.8) },
+          { cache: createSqliteVerdictCache({ path }), confirmationRuns: 1 },
         );
       const first = open();
       const verdicts = await all(first, [request("s", "spin", [test("a"), test("b")])]);
-      expect(verdicts.map((verdict) => [verdict.status, verdict.cached])).toEqual([
-        ["timeout", undefined],
-        ["timeout", undefined],
+      expect(
+        verdicts.map((verdict) => [verdict.status, verdict.errorType, verdict.cached]),
+      ).toEqual([
+        ["timeout", "Starved", undefined],
+        ["timeout", "Starved", undefined],
       ]);
       // one first run and one re-run: a starved (or forged) timeout costs one execution more
       expect(executed).toBe(4);
@@ -268,15 +274,22 @@ describe("withVerdictCache", () => {
       await second.close();
     });
 
-    it("caches a timeout of a quiet machine at once, without a re-run", async () => {
+    it("re-runs twice by default", async () => {
+      const backend = createMockExecutor({ judge: () => starvedTimeout });
+      const executor = withVerdictCache(backend, {
+        cache: createSqliteVerdictCache({ path: await cachePath() }),
+      });
+      await all(executor, [request("s", "spin", [test("a")])]);
+      expect(backend.executed).toBe(3);
+      await executor.close();
+    });
+
+    it("caches a timeout that was not starved at once, without a re-run", async () => {
       const path = await cachePath();
       const backend = createMockExecutor({
-        judge: () => ({ status: "timeout", wallMs: 1000, cpuMs: 990 }),
+        judge: () => ({ status: "timeout", errorType: "Timeout", wallMs: 1000, cpuMs: 200 }),
       });
-      const executor = withVerdictCache(backend, {
-        cache: createSqliteVerdictCache({ path }),
-        cpuPressure: pressure(() => 0.1),
-      });
+      const executor = withVerdictCache(backend, { cache: createSqliteVerdictCache({ path }) });
       await all(executor, [request("s", "spin", [test("a")])]);
       await all(executor, [request("s", "spin", [test("a")])]);
       expect(backend.executed).toBe(1);
@@ -289,14 +302,11 @@ describe("withVerdictCache", () => {
       const backend = createMockExecutor({
         judge: (candidate) => {
           calls += 1;
-          return candidate.code === "slow" && calls === 1
-            ? { status: "timeout", wallMs: 1000, cpuMs: 10 }
-            : "pass";
+          return candidate.code === "slow" && calls === 1 ? starvedTimeout : "pass";
         },
       });
       const executor = withVerdictCache(backend, {
         cache: createSqliteVerdictCache({ path: await cachePath() }),
-        cpuPressure: pressure(() => (calls === 1 ? 1 : 0)),
       });
       async function* requests() {
         yield request("s", "slow", [test("t")]);

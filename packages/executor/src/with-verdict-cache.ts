@@ -2,10 +2,10 @@ import {
   CodermError,
   type ExecutionRequest,
   type Executor,
+  starvedErrorType,
   type UnitTest,
   type Verdict,
 } from "@coderm/core";
-import { type CpuPressure, sampleCpuPressure } from "./cpu-pressure.js";
 import { attachStats, createCounters, type WrappedExecutor } from "./execution-stats.js";
 import { candidateKey, executionContexts, testKey } from "./pair-keys.js";
 import { Relay } from "./relay.js";
@@ -19,15 +19,8 @@ export interface VerdictCacheSettings {
    * on first use. The wrapper owns it: closing the executor closes the cache.
    */
   cache?: VerdictCache;
-  /**
-   * A timeout is starved, so unconfirmed, when the machine's CPU pressure (see
-   * {@link CpuPressure}) over its time window reached this share (0.25 by default).
-   */
-  starvedShare?: number;
-  /** Re-runs of starved timeouts before they are delivered uncached (1 by default). */
+  /** Re-runs of starved timeouts before they are delivered uncached (2 by default). */
   confirmationRuns?: number;
-  /** Where pressure is measured (the kernel's PSI by default; for tests). */
-  cpuPressure?: () => CpuPressure;
 }
 
 /**
@@ -39,13 +32,13 @@ export interface VerdictCacheSettings {
  * content id (see {@link candidateKey}): a verdict is only ever shared by byte-identical programs.
  * Counts are in `stats` (`cached` here, the rest from inside).
  *
- * Only confirmed verdicts are stored. A timeout that used less than 90% of its limit as CPU time
- * while the machine was starved for CPU (another run, any load: `starvedShare`) says nothing about
- * the program: it is held back, and once every other
- * pair of the call has its verdict, the starved ones run again together (so a cold run re-runs
- * only them, on a quieter machine). A re-run that is not starved is stored; one still starved is
- * delivered uncached, so the next run tries again. A re-run is an ordinary execution: load can
- * cost a program a re-run, never turn a timeout into a pass.
+ * Only confirmed verdicts are stored. A starved timeout (`errorType` {@link starvedErrorType}:
+ * the test waited for a CPU longer than the backend allows for, because of another run or any
+ * load) says nothing about the program: it is held back, and once every other pair of the call
+ * has its verdict, the starved ones run again together (so a cold run re-runs only them, on a
+ * quieter machine), up to `confirmationRuns` times. A re-run that is not starved is stored; one
+ * still starved is delivered uncached, so the next run tries again. A re-run is an ordinary
+ * execution: load can cost a program a re-run, never turn a timeout into a pass.
  */
 export function withVerdictCache(
   executor: Executor,
@@ -58,8 +51,7 @@ export function withVerdictCache(
     cache ??= createSqliteVerdictCache();
     return cache;
   };
-  const starvedShare = settings.starvedShare ?? 0.25;
-  const confirmationRuns = settings.confirmationRuns ?? 1;
+  const confirmationRuns = settings.confirmationRuns ?? 2;
 
   interface Forwarded {
     context: string;
@@ -80,7 +72,6 @@ export function withVerdictCache(
     execute(requests, options = {}) {
       if (closed) throw new CodermError("unavailable", "the executor is closed");
       const store = open();
-      const pressure = settings.cpuPressure?.() ?? sampleCpuPressure();
       let contextOf: ReturnType<typeof executionContexts> | undefined;
       // Starved timeouts wait until every pair of the current run has its verdict, then run
       // again together (so a cold run re-runs only them, once the machine is quieter).
@@ -128,18 +119,13 @@ export function withVerdictCache(
           );
         }
       };
-      const starved = (forwarded: Forwarded, verdict: Verdict) => {
-        if (verdict.status !== "timeout") return false;
-        const limitMs = forwarded.request.limits.timeMs;
-        // nearly its whole limit as CPU time: it timed out for real, whatever the load
-        if (verdict.cpuMs >= 0.9 * limitMs) return false;
-        return pressure.stalledShare(Math.max(verdict.wallMs, limitMs)) >= starvedShare;
-      };
+      const starved = (verdict: Verdict) =>
+        verdict.status === "timeout" && verdict.errorType === starvedErrorType;
       const relay: Relay<Forwarded, Ticket> = new Relay(executor, options, counters, {
         fresh(forwarded, ticket, verdict) {
           inFlight -= 1;
           guard(() => {
-            const unconfirmed = starved(forwarded, verdict);
+            const unconfirmed = starved(verdict);
             if (unconfirmed && forwarded.run < confirmationRuns) {
               waiting.push({ forwarded, ticket });
               return;
@@ -155,10 +141,7 @@ export function withVerdictCache(
         orphaned() {
           inFlight -= 1;
         },
-        ended: () => {
-          pressure.stop();
-          guard(() => store.flush());
-        },
+        ended: () => guard(() => store.flush()),
       });
       relay.hold();
       const tracked = (source: typeof requests) => {

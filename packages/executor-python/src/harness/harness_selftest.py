@@ -16,6 +16,7 @@ import tempfile
 import time
 import traceback
 
+from coderm_harness.protocol import starvation_allowance
 from selftest_kinds import (
     t_call,
     t_call_oracles,
@@ -291,9 +292,11 @@ def t_timeouts(h):
     res, _ = h.run(req(PROG, tests, timeMs=100))
     took = time.monotonic() - t0
     expect_eq(statuses(res), ["timeout", "pass", "timeout", "pass", "timeout", "timeout", "pass"])
+    # (plus what the timer gives back for waiting on a CPU, on a loaded machine)
+    _, allowed = starvation_allowance(0.1)
     for i in (0, 2, 4, 5):
-        assert res[i]["wallMs"] <= 2 * 100 + 60, res[i]
-    assert took < 1.5, took
+        assert res[i]["wallMs"] <= 2 * 100 + 60 + allowed * 1000, res[i]
+    assert took < 1.5 + 4 * allowed, took
 
 
 def t_memory(h):
@@ -500,7 +503,7 @@ def t_program_level_failure(h):
         took = time.monotonic() - t0
         expect_eq(set(statuses(res)), {want}, prog)
         expect_eq(len(res), 31)
-        assert took < top, (prog, took)
+        assert took < top + (starvation_allowance(0.1)[1] if want == "timeout" else 0), (prog, took)
 
 
 CHECKS = [

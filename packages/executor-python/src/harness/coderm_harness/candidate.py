@@ -28,7 +28,7 @@ from .ring import RingWriter, ring_header
 from .state import ProcessRole
 from .streams import stdin_reader
 from .support import clip, safe_str
-from .timer import TIMEOUT, Timeout
+from .timer import Timeout
 from .tree_removal import remove_contents
 
 _TEST_INDEX = int(RingSlot.TEST_INDEX)
@@ -152,6 +152,7 @@ class CandidateProcess:
         self.test_socket = TEST_SOCKET_FD if socket_high >= 0 else None
         self.ruleset = RULESET_FD if ruleset_high >= 0 else -1
         os.closerange(FIRST_FREE_FD, 1 << 20)
+        self.state.timer.watch_own_delay()  # (before the confinement could deny /proc)
         if self.split_job_area is not None:
             self.split_job_area.close()  # the split tests are the test server's, not ours
         # stdin for stdio tests: one memfd per test (created before the rlimits apply)
@@ -265,11 +266,9 @@ class CandidateProcess:
                 program_executed = False
                 value = None
                 header[_PHASE] = _EXECUTING_PROGRAM
-                timer.fired = False
-                timer.armed = True
                 wall_start = perf_counter()
                 cpu_start = process_time()
-                setitimer(real_timer, seconds)
+                timer.start(seconds)
                 try:
                     try:
                         namespace = {}
@@ -287,7 +286,7 @@ class CandidateProcess:
                 wall = perf_counter() - wall_start
                 cpu = process_time() - cpu_start
                 if outcome is None and timer.fired:
-                    outcome = TIMEOUT
+                    outcome = timer.timeout()
                 if outcome is None and self.tampered():
                     outcome = TAMPERED
                 if outcome is None:

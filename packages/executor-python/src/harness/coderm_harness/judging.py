@@ -88,9 +88,7 @@ class Judge:
     def judged(self, fn, args, seconds):
         """fn(*args) under a timer (a hostile value could make a comparison slow)."""
         timer = self.timer
-        timer.fired = False
-        timer.armed = True
-        signal.setitimer(signal.ITIMER_REAL, max(seconds, SHORTEST_JUDGING_S))
+        timer.start(max(seconds, SHORTEST_JUDGING_S))
         try:
             return fn(*args)
         except Timeout:

@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "4"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "5"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
@@ -46,10 +46,25 @@ MAX_TEST_TIME_MS = 3600_000.0
 
 # ---- timing ---------------------------------------------------------------------------------
 RESULT_TICK_S = 0.005  # the harness process relays results at least this often
-WATCHDOG_FACTOR = 1.5  # a test's watchdog deadline: timeMs * factor + slack
+WATCHDOG_FACTOR = 1.5  # a test's watchdog deadline: timeMs * factor + slack (+ CPU waits)
 WATCHDOG_SLACK_S = 0.05
 ENCODE_BUDGET_S = 10.0  # watchdog budget for encoding one output-mode value
 TIMER_REARM_S = 0.02  # the timer fires again at this interval if the candidate swallows it
+# A test's time excludes what its processes spent waiting for a CPU (the kernel's run delay)
+# beyond an ordinary share of a busy machine (timeMs * STARVATION_SHARE, so that a run alone on
+# its machine times out as it always did), up to an allowance: max(timeMs * factor, minimum).
+# A timeout still starved past the allowance is "Starved".
+STARVATION_SHARE = 0.25
+STARVATION_FACTOR = 4.0
+STARVATION_MINIMUM_S = 0.2
+STARVATION_STEP_S = 0.001  # shorter waits are not worth a new timer period
+
+
+def starvation_allowance(seconds):
+    """(waiting a test of `seconds` bears itself, the most waiting given back to it)"""
+    return seconds * STARVATION_SHARE, max(seconds * STARVATION_FACTOR, STARVATION_MINIMUM_S)
+
+
 CPU_BUDGET_SLACK_S = 2.0  # RLIMIT_CPU of a candidate process: its tests' budgets plus this
 
 # ---- the result ring (candidate process -> harness process) -----------------------------------
@@ -125,6 +140,9 @@ TEST_SERVER_REQUESTS = 5000  # candidate processes a test server serves before i
 FORK_COMMAND = b"F"  # harness process -> zygote: fork a candidate process
 FORK_SPLIT_COMMAND = b"S"  # ... connected to the test server; a SEQUENCE follows
 SEQUENCE = struct.Struct("<Q")
+# zygote -> test server, with the test server's end of a candidate process's socket: the
+# candidate process's sequence number and pid
+SPLIT_MESSAGE = struct.Struct("<QQ")
 ZYGOTE_EVENT = struct.Struct("<iii")  # a ZygoteEvent, pid, wait status
 ZYGOTE_LOST = -1  # stands for the wait status when the zygote itself died
 

@@ -33,6 +33,8 @@ def remote_exception(outcome, timer):
     status, error_type, message = outcome
     if status == "timeout":
         timer.fired = True
+        if error_type == "Starved":
+            timer.starved = True
         return Timeout("time limit exceeded")
     if status not in ("fail", "error", "oom"):
         status = "error"

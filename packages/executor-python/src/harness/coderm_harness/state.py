@@ -161,6 +161,7 @@ class ProcessState:
         sys.argv = [""]
         self.timer = TestTimer()
         self.timer.install()
+        self.timer.watch_own_delay()
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         self.process_guard = ProcessGuard()
         self.process_guard.install()

@@ -15,6 +15,7 @@ from .protocol import (
     ENCODE_BUDGET_S,
     JOB_AREA_BYTES,
     RESULT_TICK_S,
+    STARVATION_STEP_S,
     TEST_SERVER_REQUESTS,
     WATCHDOG_FACTOR,
     WATCHDOG_SLACK_S,
@@ -22,8 +23,12 @@ from .protocol import (
     ChildPhase,
     PlanKind,
     RingSlot,
+    starvation_allowance,
 )
 from .support import DEBUG, clip
+from .timer import open_run_delay, read_run_delay
+
+STARVED_KILL = "starved"  # killed by the watchdog while the child was still waiting for a CPU
 
 _WRITE_POSITION = int(RingSlot.WRITE_POSITION)
 _READ_POSITION = int(RingSlot.READ_POSITION)
@@ -144,6 +149,11 @@ class ChildSupervisor:
         pid = self.zygote.fork(split)
         if DEBUG:
             timings.append(("forked", time.perf_counter()))
+        # the watchdog, like the child's timer, does not count the child's waits for a CPU
+        delay_fd = open_run_delay("/proc/%d/schedstat" % pid)
+        watched = None  # the test whose deadline the waits extend, the delay at its start
+        watched_delay = 0.0
+        granted_ns = 0
         notify_fd = workspace.notify_read
         event_fd = self.zygote.event_fd
         poller = select.poll()
@@ -179,6 +189,12 @@ class ChildSupervisor:
                     deadline = start_ns + int(ENCODE_BUDGET_S * 1e9)
                 else:
                     deadline = start_ns + int(job.budgets[expected] * 1e9)
+                if expected != watched:
+                    watched = expected
+                    watched_delay = read_run_delay(delay_fd)
+                    granted_ns = 0
+                if deadline is not None:
+                    deadline += granted_ns
                 wait_ms = RESULT_TICK_S * 1000
                 if deadline is not None:
                     wait_ms = min(wait_ms, max(0.0, (deadline - time.monotonic_ns()) / 1e6))
@@ -213,10 +229,22 @@ class ChildSupervisor:
                 if expected is None:
                     continue  # everything reported; wait briefly for its end
                 if deadline is not None and time.monotonic_ns() >= deadline:
-                    killed = True
+                    borne, allowed = starvation_allowance(job.budgets[expected])
+                    waited_ns = (
+                        int((read_run_delay(delay_fd) - watched_delay - borne) * 1e9) - granted_ns
+                    )
+                    if waited_ns >= STARVATION_STEP_S * 1e9:
+                        if granted_ns + waited_ns <= allowed * 1e9:
+                            granted_ns += waited_ns
+                            continue
+                        killed = STARVED_KILL
+                    else:
+                        killed = True
                     break
                 self.responses.flush()
         finally:
+            if delay_fd is not None:
+                os.close(delay_fd)
             if DEBUG:
                 timings.append(("loopend", time.perf_counter()))
             # the whole process group: processes the candidate forked outlive their parent
@@ -269,7 +297,7 @@ class ChildSupervisor:
         elif killed:
             result = {
                 "status": "timeout",
-                "errorType": "Timeout",
+                "errorType": "Starved" if killed is STARVED_KILL else "Timeout",
                 "message": "killed by the watchdog after %.0f ms" % (job.budgets[culprit] * 1000),
                 "wallMs": job.budgets[culprit] * 1000,
             }

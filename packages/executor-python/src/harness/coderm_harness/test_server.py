@@ -8,7 +8,6 @@ import os
 import resource
 import signal
 import socket
-import struct
 import sys
 import time
 import unittest
@@ -17,7 +16,7 @@ from .analysis import BUILTIN_NAMES, STDLIB_NAMES
 from .channel import CandidateLost, VerdictPipe, receive_message, send_message
 from .codec import encode_value, record_decoder
 from .jobs import read_split_job
-from .protocol import DEFAULT_LIMITS, ExitCode, PlanKind
+from .protocol import DEFAULT_LIMITS, SPLIT_MESSAGE, ExitCode, PlanKind
 from .records import ResultRecorder
 from .remote import ForgedMessage, decode_candidate_value, reference_out, remote_exception
 from .state import ProcessRole, unittest_modified
@@ -31,7 +30,6 @@ SHORTEST_BUDGET_S = 0.001
 # the candidate's own timer fires a little earlier than the test's, so it normally answers
 # "timeout" itself
 CANDIDATE_MARGIN_S = 0.01
-SEQUENCE_MESSAGE = struct.Struct("<Q")  # a candidate process's sequence number
 REAP_ROUNDS = 100
 REAP_WAIT_S = 0.05
 _MODULE_TYPE = type(sys)
@@ -405,6 +403,7 @@ def test_server_main(state, handoff, listener_fd):
             os.dup2(null, fd)
         os.close(null)
         close_fds_except((listener_fd, handoff.verdict_fd, handoff.candidate_ruleset))
+        state.timer.watch_own_delay()  # (after the descriptors it inherited are closed)
         os.chdir(handoff.work_dir)
         if handoff.candidate_ruleset >= 0:
             os.close(handoff.candidate_ruleset)
@@ -416,16 +415,18 @@ def test_server_main(state, handoff, listener_fd):
             message, fds, _flags, _address = socket.recv_fds(listener, 16, 1)
             if not message:
                 break
-            if len(fds) != 1 or len(message) != SEQUENCE_MESSAGE.size:
+            if len(fds) != 1 or len(message) != SPLIT_MESSAGE.size:
                 for fd in fds:
                     os.close(fd)
                 continue
-            (sequence,) = SEQUENCE_MESSAGE.unpack(message)
+            sequence, pid = SPLIT_MESSAGE.unpack(message)
             payload = read_split_job(handoff.split_job_area, sequence)
             try:
                 if payload is not None:
+                    state.timer.watch_peer(pid)
                     server.serve(fds[0], sequence, payload[0], payload[1])
             finally:
+                state.timer.unwatch_peer()
                 os.close(fds[0])
             kill_children()  # whatever a test started
     except BaseException as e:

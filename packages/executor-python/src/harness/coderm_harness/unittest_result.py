@@ -43,17 +43,14 @@ class MethodResults(unittest.TestResult):
         super().startTest(test)
         self._current = [test, {"n": self._name(test), "s": "pass"}]
         self._records.append(self._current)
-        timer = self._timer
-        timer.fired = False
-        timer.armed = True
-        signal.setitimer(signal.ITIMER_REAL, self._seconds)
+        self._timer.start(self._seconds)
 
     def stopTest(self, test):
         signal.setitimer(signal.ITIMER_REAL, 0.0)
         timer = self._timer
         timer.armed = False
         if timer.fired:
-            self._set(test, "timeout", "Timeout", "time limit exceeded")
+            self._set(test, *timer.timeout())
             timer.fired = False
         self._current = None
         super().stopTest(test)
@@ -61,7 +58,7 @@ class MethodResults(unittest.TestResult):
     def _error(self, test, error):
         error_class, value = error[0], error[1]
         if self._timer.fired or (error_class is not None and issubclass(error_class, Timeout)):
-            self._set(test, "timeout", "Timeout", "time limit exceeded")
+            self._set(test, *self._timer.timeout())
         elif error_class is not None and issubclass(error_class, MemoryError):
             self._set(test, "oom", "MemoryError", safe_str(value))
         elif error_class is not None and issubclass(error_class, AssertionError):
@@ -74,7 +71,7 @@ class MethodResults(unittest.TestResult):
 
     def addFailure(self, test, err):
         if self._timer.fired:
-            self._set(test, "timeout", "Timeout", "time limit exceeded")
+            self._set(test, *self._timer.timeout())
         else:
             self._set(test, "fail", "AssertionError", safe_str(err[1]))
 

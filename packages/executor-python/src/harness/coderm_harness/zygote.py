@@ -13,7 +13,14 @@ import time
 
 from . import analysis
 from .candidate import candidate_main
-from .protocol import FORK_SPLIT_COMMAND, SEQUENCE, ZYGOTE_EVENT, ExitCode, ZygoteEvent
+from .protocol import (
+    FORK_SPLIT_COMMAND,
+    SEQUENCE,
+    SPLIT_MESSAGE,
+    ZYGOTE_EVENT,
+    ExitCode,
+    ZygoteEvent,
+)
 from .state import ProcessRole
 from .test_server import test_server_main
 
@@ -140,9 +147,38 @@ def zygote_main(state, handoff):
             if not command:
                 os._exit(ExitCode.OK)
             candidate_socket = None
+            theirs = None
             if command[:1] == FORK_SPLIT_COMMAND and len(command) == COMMAND_BYTES:
                 mine, theirs = socket.socketpair()
                 candidate_socket = mine.detach()
+            pid = fork_child()
+            if pid == 0:
+                try:
+                    os.close(command_fd)
+                    os.close(event_fd)
+                    os.close(handoff.verdict_fd)
+                    if server is not None:
+                        server[1].close()
+                    if theirs is not None:
+                        theirs.close()
+                    for pidfd in live.values():
+                        if pidfd is not None:
+                            os.close(pidfd)
+                    candidate_main(state, handoff, candidate_socket)
+                finally:
+                    os._exit(ExitCode.FORK_FAILURE)
+            if candidate_socket is not None:
+                os.close(candidate_socket)
+            try:
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
+            track(pid)
+            os.write(event_fd, ZYGOTE_EVENT.pack(ZygoteEvent.CHILD_STARTED, pid, 0))
+            if theirs is not None:
+                # the test server gets its end of the candidate's socket with the candidate's pid
+                # (whose waiting for a CPU its timer allows for), from here, where it is known
+                message = SPLIT_MESSAGE.pack(SEQUENCE.unpack(command[1:])[0], pid)
                 for _attempt in (0, 1):
                     if server is None:
                         server_end, listener = socket.socketpair(
@@ -163,7 +199,7 @@ def zygote_main(state, handoff):
                             ZYGOTE_EVENT.pack(ZygoteEvent.TEST_SERVER_STARTED, server_pid, 0),
                         )
                     try:
-                        socket.send_fds(server[1], [command[1:]], [theirs.fileno()])
+                        socket.send_fds(server[1], [message], [theirs.fileno()])
                         break
                     except OSError:  # the server died: its exit is reported when reaped
                         try:
@@ -173,27 +209,5 @@ def zygote_main(state, handoff):
                         server[1].close()
                         server = None
                 theirs.close()
-            pid = fork_child()
-            if pid == 0:
-                try:
-                    os.close(command_fd)
-                    os.close(event_fd)
-                    os.close(handoff.verdict_fd)
-                    if server is not None:
-                        server[1].close()
-                    for pidfd in live.values():
-                        if pidfd is not None:
-                            os.close(pidfd)
-                    candidate_main(state, handoff, candidate_socket)
-                finally:
-                    os._exit(ExitCode.FORK_FAILURE)
-            if candidate_socket is not None:
-                os.close(candidate_socket)
-            try:
-                os.setpgid(pid, pid)
-            except OSError:
-                pass
-            track(pid)
-            os.write(event_fd, ZYGOTE_EVENT.pack(ZygoteEvent.CHILD_STARTED, pid, 0))
         if live:
             reap()
