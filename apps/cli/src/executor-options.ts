@@ -1,7 +1,7 @@
 import { CodermError, type SandboxLevel, sandboxLevels } from "@coderm/core";
 import { executorNames, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
-import { positiveInteger } from "./options.js";
+import { nonNegativeInteger, positiveInteger } from "./options.js";
 
 /** The executor flags every executing command shares. */
 export interface ExecutorFlags {
@@ -12,13 +12,14 @@ export interface ExecutorFlags {
   cache: boolean;
   python?: string;
   hostLimits?: "required" | "best-effort";
+  cpuSlots?: number;
   dockerHost?: string[];
   image?: string;
 }
 
 /**
  * Adds `--executor`, `--sandbox`, `--workers`, `--no-cache`, `--python`, `--host-limits`,
- * `--docker-host` and `--image` to a command.
+ * `--cpu-slots`, `--docker-host` and `--image` to a command.
  */
 export function addExecutorOptions(command: Command): Command {
   return command
@@ -51,6 +52,11 @@ export function addExecutorOptions(command: Command): Command {
         "--host-limits <mode>",
         "with --executor local: required (the default) refuses to start where a cgroup (memory, pids) and a sized tmpfs per harness process cannot be applied (needs root or a delegated cgroup); best-effort applies what the machine allows",
       ).choices(["required", "best-effort"]),
+    )
+    .option(
+      "--cpu-slots <n>",
+      "with --executor local: requests running at once on this machine, over every coderm run of this user (default: one per core), so that runs side by side share the cores and time limits keep their meaning; 0 turns the sharing off",
+      nonNegativeInteger,
     )
     .option(
       "--docker-host <url>",
@@ -90,6 +96,7 @@ function openExecutorOfFlags(flags: ExecutorFlags): Promise<OpenedExecutor> {
     ...(flags.cache ? {} : { cache: false as const }),
     ...(flags.python === undefined ? {} : { python: flags.python }),
     ...(flags.hostLimits === undefined ? {} : { hostLimits: flags.hostLimits }),
+    ...(flags.cpuSlots === undefined ? {} : { cpuSlots: flags.cpuSlots }),
     ...(flags.dockerHost === undefined ? {} : { dockerHosts: flags.dockerHost }),
     ...(flags.image === undefined ? {} : { image: flags.image }),
   });

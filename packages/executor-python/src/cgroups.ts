@@ -218,10 +218,11 @@ function enableControllers(parent: string, layout: CgroupLayout): void {
  */
 export function createHarnessCgroup(
   layout: CgroupLayout,
+  owner: string,
   slot: number,
   limits: CgroupLimits,
 ): HarnessCgroup {
-  const name = `${cgroupPrefix}${process.pid}-${slot}`;
+  const name = `${cgroupPrefix}${owner}-${slot}`;
   const made = directories(layout, name);
   const remove = () => {
     for (const directory of made) removeDirectory(directory);

@@ -203,6 +203,7 @@ export class HarnessPool {
     if (position < 0) return;
     const { active } = slot.inFlight[position]!;
     slot.lastActivity = performance.now();
+    if (frame.event === "waiting") return;
     if (frame.event === "result") {
       if (frame.index !== active.next) return;
       active.next += 1;

@@ -37,6 +37,8 @@ export type HarnessFrame =
   | HarnessReady
   | HarnessResult
   | { id: number; event: "done" }
+  /** The request waits for a machine-wide CPU slot (sent about once a second while it waits). */
+  | { id: number; event: "waiting" }
   /** `id` is null when the harness could not tell which request failed (the one it was running). */
   | { id: number | null; event: "error"; message: string };
 

@@ -76,6 +76,7 @@ const mountScript =
 const bytesPerInode = 16 * 1024;
 
 const workDirPrefix = "coderm-work-";
+let openedHostLimits = 0;
 
 function checkWhole(value: number, minimum: number, field: string): number {
   if (!(Number.isSafeInteger(value) && value >= minimum)) {
@@ -164,9 +165,12 @@ export function openHostLimits(
   if ("unavailable" in detected) required(detected.unavailable);
   else layout = detected;
   const isRoot = process.getuid?.() === 0;
+  // this process's pid first (what removeStale* read), then which of its executors: two local
+  // executors of one process must not share a cgroup or a mount point
+  const owner = `${process.pid}-${++openedHostLimits}`;
   let mountWorkDir = isRoot && existsSync("/usr/bin/unshare");
   // Every harness process mounts its own tmpfs here, each in its own mount namespace.
-  const mountPoint = join(tmpdir(), `${workDirPrefix}${process.pid}`);
+  const mountPoint = join(tmpdir(), `${workDirPrefix}${owner}`);
   if (level === "process" && !mountWorkDir) {
     required("a sized work directory at this level needs root and unshare (util-linux)");
   }
@@ -181,7 +185,7 @@ export function openHostLimits(
       let group = groups.get(slot);
       if (group === undefined) {
         try {
-          group = createHarnessCgroup(layout, slot, limits);
+          group = createHarnessCgroup(layout, owner, slot, limits);
           groups.set(slot, group);
         } catch (error) {
           if (mode === "required") throw error;

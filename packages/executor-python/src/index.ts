@@ -1,4 +1,5 @@
 export {
+  type CpuSlotsSettings,
   createLocalExecutor,
   type LocalExecutor,
   type LocalExecutorSettings,

@@ -14,7 +14,11 @@ import {
   type HarnessExecutorSettings,
 } from "./harness-executor.js";
 import { type HostLimitsSettings, openHostLimits } from "./host-limits.js";
-import { type LocalHarnessLaunch, startLocalHarnessProcess } from "./local-harness-process.js";
+import {
+  cpuSlotsFile,
+  type LocalHarnessLaunch,
+  startLocalHarnessProcess,
+} from "./local-harness-process.js";
 import { sandboxWrapper } from "./sandbox.js";
 
 /** Settings of {@link createLocalExecutor}. */
@@ -40,6 +44,21 @@ export interface LocalExecutorSettings extends Pick<HarnessExecutorSettings, "wa
    * they cannot be applied. See "Host limits" in THREAT-MODEL.md.
    */
   hostLimits?: HostLimitsSettings;
+  /**
+   * Machine-wide CPU slots: how many requests run at once, counted over every local executor of
+   * every coderm process of this user that shares the lock file. Requests beyond it wait for a
+   * slot, so runs started side by side share the cores instead of oversubscribing them, and a
+   * time limit means the same as in a run alone. `false` counts nothing.
+   */
+  cpuSlots?: false | CpuSlotsSettings;
+}
+
+/** Settings of the machine-wide CPU slots ({@link LocalExecutorSettings.cpuSlots}). */
+export interface CpuSlotsSettings {
+  /** Requests at once (the machine's cores by default). */
+  count?: number;
+  /** The lock file (`$TMPDIR/coderm-cpu-slots-<uid>` by default). */
+  lockFile?: string;
 }
 
 /**
@@ -72,7 +91,8 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
       { field: "sandbox" },
     );
   }
-  const { workers, bwrap, hostLimits: hostLimitsSettings, python, ...options } = settings;
+  const { workers, bwrap, hostLimits: hostLimitsSettings, python, cpuSlots, ...options } = settings;
+  const slots = cpuSlots === false ? undefined : cpuSlotsLaunch(cpuSlots);
   return createHarnessExecutor({
     ...options,
     name: "local",
@@ -112,9 +132,22 @@ export function createLocalExecutor(settings: LocalExecutorSettings = {}): Local
             ...launch,
             ...hostLimits.launch(slot),
             confinement: hostLimits.applied,
+            ...(slots === undefined ? {} : { cpuSlots: { ...slots, first: slot % slots.count } }),
           }),
         close: async () => hostLimits.close(),
       };
     },
   });
+}
+
+function cpuSlotsLaunch(settings: CpuSlotsSettings = {}): { path: string; count: number } {
+  const count = settings.count ?? availableParallelism();
+  if (!(Number.isInteger(count) && count >= 1 && count < 1 << 20)) {
+    throw new CodermError(
+      "invalid-input",
+      `cpuSlots.count must be a whole number from 1 to ${(1 << 20) - 1}, got ${count}`,
+      { field: "cpuSlots.count" },
+    );
+  }
+  return { path: settings.lockFile ?? cpuSlotsFile(), count };
 }

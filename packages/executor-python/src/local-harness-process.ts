@@ -1,5 +1,9 @@
 import { spawn } from "node:child_process";
+import { closeSync, constants, openSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { CodermError } from "@coderm/core";
 import { attachHarness } from "./attach-harness.js";
 import type { HarnessProcess } from "./harness-protocol.js";
 
@@ -19,6 +23,30 @@ export interface LocalHarnessLaunch {
   confinement?: readonly string[];
   /** Milliseconds to wait for the harness's ready frame (30 s). */
   startTimeoutMs?: number;
+  /** The machine-wide CPU slots this process shares with every other harness process. */
+  cpuSlots?: CpuSlotsLaunch;
+}
+
+/** A harness process's share of the machine-wide CPU slots (see {@link cpuSlotsFile}). */
+interface CpuSlotsLaunch {
+  /** The lock file every harness process on the machine opens. */
+  path: string;
+  /** How many requests run at once, machine-wide. */
+  count: number;
+  /** The slot this process tries first. */
+  first: number;
+}
+
+/** The fd on which a harness process finds the CPU slots' lock file (protocol.schema.json). */
+const cpuSlotsFd = 5;
+
+/**
+ * The lock file of the machine-wide CPU slots: one per user, in the temporary directory, so that
+ * two coderm runs started side by side (two reranks, a rerank and the reward service, parallel
+ * test files) put no more candidates on the cores than there are cores.
+ */
+export function cpuSlotsFile(): string {
+  return join(tmpdir(), `coderm-cpu-slots-${process.getuid?.() ?? "user"}`);
 }
 
 /**
@@ -37,18 +65,29 @@ export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<Ha
     launch.harnessPath,
   ];
   const [command, ...args] = words as [string, ...string[]];
-  const child = spawn(command, args, {
-    stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
-    env: {
-      PATH: "/usr/local/bin:/usr/bin:/bin",
-      LANG: "C.UTF-8",
-      LC_ALL: "C.UTF-8",
-      PYTHONHASHSEED: "0",
-      PYTHONDONTWRITEBYTECODE: "1",
-      ...launch.env,
-    },
-    detached: true,
-  });
+  const slots = launch.cpuSlots;
+  // the child gets its own open file (its own record locks); Node's copy closes once it is spawned
+  const slotsFile = slots === undefined ? undefined : openSlotsFile(slots.path);
+  const stdio: (number | "ignore" | "pipe")[] = ["ignore", "ignore", "pipe", "pipe", "pipe"];
+  if (slotsFile !== undefined) stdio[cpuSlotsFd] = slotsFile;
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(command, args, {
+      stdio,
+      env: {
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        LANG: "C.UTF-8",
+        LC_ALL: "C.UTF-8",
+        PYTHONHASHSEED: "0",
+        PYTHONDONTWRITEBYTECODE: "1",
+        ...launch.env,
+        ...(slots === undefined ? {} : { CODERM_CPU_SLOTS: `${slots.count}:${slots.first}` }),
+      },
+      detached: true,
+    });
+  } finally {
+    if (slotsFile !== undefined) closeSync(slotsFile);
+  }
   const attachment = attachHarness(
     {
       responses: child.stdio[4] as Readable,
@@ -73,6 +112,18 @@ export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<Ha
   return extra.length === 0
     ? attachment.ready
     : attachment.ready.then((harness) => withConfinement(harness, extra));
+}
+
+function openSlotsFile(path: string): number {
+  try {
+    return openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    throw new CodermError(
+      "unavailable",
+      `cannot open the CPU slots' lock file ${path} (${(error as Error).message}); remove it, or set cpuSlots to false`,
+      { field: "cpuSlots" },
+    );
+  }
 }
 
 /** The harness process with `extra` appended to its confinement report. */

@@ -29,7 +29,10 @@ interface ProtocolSchema {
     limits: Record<string, { default: number; min: number; max: number; nullable: boolean }>;
     tests: Record<string, { required: string[]; optional: string[] }>;
   };
-  responses: Record<"ready" | "result" | "done" | "error", { fields: Record<string, FieldSpec> }>;
+  responses: Record<
+    "ready" | "result" | "done" | "waiting" | "error",
+    { fields: Record<string, FieldSpec> }
+  >;
   statuses: string[];
   methodStatuses: string[];
   method: { fields: Record<string, FieldSpec> };
@@ -46,6 +49,7 @@ type RequiredKeys<T> = {
 type Method = NonNullable<HarnessResult["methods"]>[number];
 type DoneFrame = Extract<HarnessFrame, { event: "done" }>;
 type ErrorFrame = Extract<HarnessFrame, { event: "error" }>;
+type WaitingFrame = Extract<HarnessFrame, { event: "waiting" }>;
 
 // Node's view, spelled out: the type assertions below tie each list to the types.
 const resultFields = [
@@ -186,12 +190,19 @@ describe("harness protocol: Node's side", () => {
     expectTypeOf<keyof Method>().toEqualTypeOf<(typeof methodFields)[number]>();
     expectTypeOf<keyof DoneFrame>().toEqualTypeOf<"id" | "event">();
     expectTypeOf<keyof ErrorFrame>().toEqualTypeOf<"id" | "event" | "message">();
-    expectTypeOf<HarnessFrame["event"]>().toEqualTypeOf<"ready" | "result" | "done" | "error">();
+    expectTypeOf<HarnessFrame["event"]>().toEqualTypeOf<
+      "ready" | "result" | "done" | "waiting" | "error"
+    >();
+    expectTypeOf<keyof WaitingFrame>().toEqualTypeOf<"id" | "event">();
     expect(sorted(resultFields)).toEqual(sorted(fieldsOf(schema.responses.result)));
     expect(sorted(resultRequired)).toEqual(sorted(requiredOf(schema.responses.result)));
     expect(sorted(readyFields)).toEqual(sorted(fieldsOf(schema.responses.ready)));
     expect(sorted(methodFields)).toEqual(sorted(fieldsOf(schema.method)));
     expect(sorted(fieldsOf(schema.responses.done))).toEqual(["event", "id"]);
+    expect(sorted(fieldsOf(schema.responses.waiting))).toEqual(["event", "id"]);
+    expect(sorted(Object.keys(schema.responses))).toEqual(
+      sorted(["ready", "result", "done", "waiting", "error"]),
+    );
     expect(sorted(fieldsOf(schema.responses.error))).toEqual(["event", "id", "message"]);
   });
 

@@ -33,6 +33,11 @@ export interface ExecutorSettings {
    * what the machine allows (see the executor-python package's THREAT-MODEL.md).
    */
   hostLimits?: "required" | "best-effort";
+  /**
+   * The local backend's machine-wide CPU slots: requests at once over every coderm run of this
+   * user on the machine (its cores by default); 0 turns the sharing off.
+   */
+  cpuSlots?: number;
   /** Docker daemons for the docker backend (`unix://`, `tcp://`, `ssh://`). */
   dockerHosts?: readonly string[];
   /** The docker backend's sandbox image. */
@@ -46,6 +51,9 @@ const registry = createExecutorRegistry({
       ...(settings.workers === undefined ? {} : { workers: settings.workers }),
       ...(settings.python === undefined ? {} : { python: settings.python }),
       ...(settings.hostLimits === undefined ? {} : { hostLimits: { mode: settings.hostLimits } }),
+      ...(settings.cpuSlots === undefined
+        ? {}
+        : { cpuSlots: settings.cpuSlots === 0 ? false : { count: settings.cpuSlots } }),
       sandbox: settings.sandbox ?? "process",
     }),
   docker: (settings: ExecutorSettings) =>

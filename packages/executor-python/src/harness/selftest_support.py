@@ -26,7 +26,8 @@ def _high_fd(fd):
 class Harness:
     """A harness process driven the way Node drives it."""
 
-    def __init__(self, python=None, env=None, stderr_path=None, harness=None):
+    def __init__(self, python=None, env=None, stderr_path=None, harness=None, cpu_slots=None):
+        """cpu_slots: (lock file path, count, first slot) shared with other harness processes."""
         python = python or sys.executable
         self.python = python
         self.harness = harness or HARNESS
@@ -39,12 +40,17 @@ class Harness:
             (os.POSIX_SPAWN_DUP2, r_req, 3),
             (os.POSIX_SPAWN_DUP2, w_res, 4),
         ]
+        if cpu_slots:
+            path, count, first = cpu_slots
+            actions.append((os.POSIX_SPAWN_OPEN, 5, path, os.O_RDWR | os.O_CREAT, 0o600))
         if stderr_path:
             actions.append(
                 (os.POSIX_SPAWN_OPEN, 2, stderr_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             )
         # as Node starts it (PYTHONDONTWRITEBYTECODE: no __pycache__ in the sources)
         base_env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+        if cpu_slots:
+            base_env["CODERM_CPU_SLOTS"] = "%d:%d" % (count, first)
         if env:
             base_env.update(env)
         self.pid = os.posix_spawn(

@@ -56,6 +56,8 @@ def check_constants(schema):
     launch = schema["launch"]
     expect_equal(protocol.REQUEST_FD, launch["requestFd"], "request fd")
     expect_equal(protocol.RESPONSE_FD, launch["responseFd"], "response fd")
+    expect_equal(protocol.CPU_SLOTS_FD, launch["cpuSlotsFd"], "CPU slots fd")
+    expect_equal(protocol.CPU_SLOTS_VARIABLE, launch["cpuSlotsVariable"], "CPU slots variable")
     frame = schema["frame"]
     expect_equal(protocol.FRAME_HEADER.size, frame["lengthBytes"], "frame header size")
     want_format = (">" if frame["byteOrder"] == "big" else "<") + ("i" if frame["signed"] else "I")
@@ -325,9 +327,36 @@ def check_frames(schema, python, harness_path):
         frame = frames.next()
         check_frame(frame, schema, seen)
         expect_equal((frame["event"], frame["id"]), ("error", None), "unreadable request")
+        check_waiting_frames(schema, python, harness_path, seen)
         expect_equal(seen, set(schema["responses"]), "response kinds seen")
     finally:
         harness.close()
+
+
+def check_waiting_frames(schema, python, harness_path, seen):
+    """Two harness processes sharing one CPU slot: while the first runs a request, the second's
+    waits and says so ("waiting" frames), then runs."""
+    with tempfile.TemporaryDirectory(prefix="coderm-slots-") as slots_dir:
+        slots = (os.path.join(slots_dir, "slots"), 1, 0)
+        busy = Harness(python, harness=harness_path, cpu_slots=slots)
+        waiting = Harness(python, harness=harness_path, cpu_slots=slots)
+        try:
+            sleeper = {"kind": "assert", "code": "import time\ntime.sleep(1.6)", "timeMs": 5000}
+            busy.send({"id": 1, "program": "", "tests": [sleeper], "limits": {}})
+            time.sleep(0.3)  # the busy process holds the slot by now
+            waiting.send({"id": 3, "program": "", "tests": [{"kind": "assert", "code": "pass"}]})
+            frames = RawFrames(waiting, schema)
+            events = []
+            while not events or events[-1] != "done":
+                frame = frames.next(timeout=30)
+                check_frame(frame, schema, seen)
+                expect_equal(frame["id"], 3, "frames echo the request id")
+                events.append(frame["event"])
+            expect(events[0] == "waiting", "the waiting request said so first: %s" % events)
+            expect_equal(events[-2:], ["result", "done"], "then it ran")
+        finally:
+            busy.close()
+            waiting.close()
 
 
 def main():

@@ -27,8 +27,9 @@ class HarnessProcess:
     """See the module docstring. Built once per process: it also prepares the state every child
     starts from and starts the zygote."""
 
-    def __init__(self, request_fd, response_fd):
+    def __init__(self, request_fd, response_fd, cpu_slots=None):
         self.request_fd = request_fd
+        self.cpu_slots = cpu_slots  # CpuSlots shared with other harness processes, or None
         self.workspace = Workspace()
         self.state = ProcessState(self.workspace.work_dir)
         self.workspace.open_channels(self.state.confinement)
@@ -67,6 +68,11 @@ class HarnessProcess:
 
     def reply_error(self, request_id, message):
         self.responses.emit({"id": request_id, "event": "error", "message": clip(message)})
+        self.responses.flush()
+
+    def reply_waiting(self, request_id):
+        """Tells Node that the request still waits for a CPU slot (its watchdog hears from us)."""
+        self.responses.emit({"id": request_id, "event": "waiting"})
         self.responses.flush()
 
     # ---- requests --------------------------------------------------------------------------
@@ -109,12 +115,17 @@ class HarnessProcess:
             return
         if DEBUG:
             timings.append(("planned", time.perf_counter()))
+        slots = self.cpu_slots
+        if slots is not None:
+            slots.acquire(lambda: self.reply_waiting(request_id))
         try:
             self.run_job(job)
-            responses.emit({"id": request_id, "event": "done"})
-            responses.flush()
         finally:
+            if slots is not None:
+                slots.release()
             self.zygote.forget_finished()
+        responses.emit({"id": request_id, "event": "done"})
+        responses.flush()
         if DEBUG:
             timings.append(("flushed", time.perf_counter()))
             log(" ".join("%s=%.0f" % (label, (t - timings[0][1]) * 1e6) for label, t in timings))

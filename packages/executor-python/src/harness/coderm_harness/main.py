@@ -6,6 +6,7 @@ import os
 import signal
 import tempfile
 
+from .cpu_slots import CpuSlots
 from .harness_process import HarnessProcess
 from .protocol import REQUEST_FD, RESPONSE_FD, ExitCode
 from .support import log
@@ -51,6 +52,11 @@ def main():
     # the int-digit limit stays on: candidate data never converts in quadratic time here (trusted
     # requests lift it while they are read: codec.long_integers)
     tempfile.tempdir = tempfile.gettempdir()  # resolved before the environment is cleared
+    try:
+        cpu_slots = CpuSlots.from_environment(os.environ)
+    except (OSError, ValueError) as e:
+        log("CPU slots: %s" % (e,))
+        return ExitCode.USAGE
     os.environ.clear()  # children get a minimal environment
     preimport()
     handler = termination_handler(os.getpid())
@@ -60,7 +66,7 @@ def main():
     os.set_inheritable(RESPONSE_FD, False)
     gc.collect()
     gc.freeze()
-    harness = HarnessProcess(REQUEST_FD, RESPONSE_FD)
+    harness = HarnessProcess(REQUEST_FD, RESPONSE_FD, cpu_slots)
     try:
         return harness.serve()
     finally:

@@ -15,6 +15,12 @@ HARNESS_VERSION = "5"  # verdicts are cached under it: bump it when a verdict co
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
 RESPONSE_FD = 4  # ... and writes its frames here
+# Optional: fd 5 is a lock file shared by every harness process on the machine, and
+# CODERM_CPU_SLOTS="<count>:<first>" says how many requests may run at once machine-wide and which
+# slot this process tries first (cpu_slots.py).
+CPU_SLOTS_FD = 5
+CPU_SLOTS_VARIABLE = "CODERM_CPU_SLOTS"
+CPU_SLOTS_TURNSTILE = 1 << 20  # the lock file's byte that a process waiting for a slot holds
 FRAME_HEADER = struct.Struct(">I")  # length of the UTF-8 JSON text that follows
 MAX_FRAME_BYTES = 512 << 20
 
@@ -58,6 +64,8 @@ STARVATION_SHARE = 0.25
 STARVATION_FACTOR = 4.0
 STARVATION_MINIMUM_S = 0.2
 STARVATION_STEP_S = 0.001  # shorter waits are not worth a new timer period
+CPU_SLOT_POLL_S = 0.001  # how often a request waiting for a CPU slot looks again
+CPU_SLOT_KEEPALIVE_S = 0.25  # how often it tells Node that it waits ("waiting" frames)
 
 
 def starvation_allowance(seconds):
