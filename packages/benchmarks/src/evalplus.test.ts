@@ -21,7 +21,8 @@ describe("EvalPlus datasets", () => {
     expect(test.args).toEqual([99999999999999999999999999n]);
     expect(test.expected).toBeUndefined();
     const withTolerance = problems.find((candidate) => candidate.id === "HumanEval/32")!;
-    expect(callTests(withTolerance)[0]!.atol).toBe(1e-4);
+    expect(callTests(withTolerance)[0]).toMatchObject({ atol: 1e-4, oracle: "find_zero" });
+    expect(callTests(problems[0]!)[0]).not.toHaveProperty("oracle");
     expect(callTests(problems[0]!)[0]).not.toHaveProperty("atol");
     const truncate = problems.find((candidate) => candidate.id === "HumanEval/2")!;
     expect(callTests(truncate)[0]).toMatchObject({ args: [3.5], atol: 1e-6 });
@@ -46,6 +47,15 @@ describe("EvalPlus datasets", () => {
       { $tuple: [4, 5, { $tuple: [7, 6, { $tuple: [2, 4] }] }, 6, 8] },
     ]);
     expect(byId.get("Mbpp/793")).toHaveLength(3);
+    // EvalPlus's special-cased tasks, by entry point (v0.2.0 dropped Mbpp/164 and Mbpp/295)
+    const oracleOf = (id: string) => byId.get(id)![0]!.oracle;
+    expect(oracleOf("Mbpp/2")).toBe("set_eq"); // similar_elements
+    expect(oracleOf("Mbpp/581")).toBe("surface_Area");
+    expect(oracleOf("Mbpp/558")).toBe("digit_distance_nums");
+    expect(problems.filter((problem) => callTests(problem)[0]!.oracle === "not_none")).toHaveLength(
+      3,
+    );
+    expect(oracleOf("Mbpp/3")).toBeUndefined();
     expect(byId.get("Mbpp/404")!.map((test) => test.args)).toContainEqual([
       Number.NEGATIVE_INFINITY,
       Number.POSITIVE_INFINITY,
@@ -79,6 +89,18 @@ describe("withExpectedOutputs", () => {
     expect(seen).toEqual([[[1], [3]]]);
     expect(filled!.tests).toEqual([call("a", [1], 2), call("b", [2], 4), call("c", [3], 6)]);
     expect(problem.tests![0]).not.toHaveProperty("expected");
+  });
+
+  it("keeps only whether the output is not None for a not_none test", async () => {
+    const notNone: Problem = {
+      ...problem,
+      tests: [call("a", [1]), call("b", [2])].map((test) => ({ ...test, oracle: "not_none" })),
+    };
+    const [filled] = await withExpectedOutputs([notNone], async () => [
+      null,
+      { $repr: "<re.Match object>", $type: "Match" },
+    ]);
+    expect((filled!.tests as CallTest[]).map((test) => test.expected)).toEqual([false, true]);
   });
 
   it("rejects a compute function that returns the wrong number of values", async () => {

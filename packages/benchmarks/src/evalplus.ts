@@ -1,4 +1,5 @@
 import {
+  type CallOracle,
   CodermError,
   jsonContentId,
   type Problem,
@@ -40,6 +41,7 @@ const evalPlusRecordSchema = z.object({
 async function readEvalPlus(
   path: string,
   toArguments: (taskId: string, input: PythonValue[]) => PythonValue[],
+  oracles: ReadonlyMap<string, CallOracle>,
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
   for await (const { value } of readJsonl(path, {
@@ -47,16 +49,18 @@ async function readEvalPlus(
     parse: parsePythonJson,
   })) {
     const inputs = [...value.base_input, ...value.plus_input] as PythonValue[][];
+    const oracle = oracles.get(value.entry_point);
     const tests = inputs.map((input): CallTest => {
       const args = toArguments(value.task_id, input);
       const atol = value.atol > 0 ? value.atol : undefined;
       return {
         kind: "call",
-        id: jsonContentId({ entryPoint: value.entry_point, args, atol }),
+        id: jsonContentId({ entryPoint: value.entry_point, args, atol, oracle }),
         problemId: value.task_id,
         entryPoint: value.entry_point,
         args,
         ...(atol === undefined ? {} : { atol }),
+        ...(oracle === undefined ? {} : { oracle }),
       };
     });
     problems.push({
@@ -72,9 +76,32 @@ async function readEvalPlus(
   return problems;
 }
 
+// EvalPlus's special-cased comparisons, keyed by entry point as EvalPlus keys them
+// (evalplus/eval/__init__.py and _special_oracle.py).
+const humanEvalPlusOracles = new Map<string, CallOracle>([["find_zero", "find_zero"]]);
+const mbppPlusOracles = new Map<string, CallOracle>([
+  ["are_equivalent", "are_equivalent"],
+  ["sum_div", "sum_div"],
+  ["surface_Area", "surface_Area"],
+  ["digit_distance_nums", "digit_distance_nums"],
+  ...[
+    "similar_elements",
+    "find_char_long",
+    "common_in_nested_lists",
+    "extract_singly",
+    "larg_nnum",
+    "intersection_array",
+    "find_dissimilar",
+    "Diff",
+  ].map((entryPoint): [string, CallOracle] => [entryPoint, "set_eq"]),
+  ...["check_str", "text_match_three", "text_starta_endb"].map(
+    (entryPoint): [string, CallOracle] => [entryPoint, "not_none"],
+  ),
+]);
+
 /** Reads HumanEval+ problems from HumanEvalPlus.jsonl (plain or gzipped). */
 export function readHumanEvalPlus(path: string): Promise<Problem[]> {
-  return readEvalPlus(path, (_, input) => input);
+  return readEvalPlus(path, (_, input) => input, humanEvalPlusOracles);
 }
 
 /**
@@ -83,7 +110,7 @@ export function readHumanEvalPlus(path: string): Promise<Problem[]> {
  * {@link PythonValue}.
  */
 export function readMbppPlus(path: string): Promise<Problem[]> {
-  return readEvalPlus(path, mbppPlusArguments);
+  return readEvalPlus(path, mbppPlusArguments, mbppPlusOracles);
 }
 
 /**
@@ -97,7 +124,8 @@ export type ComputeExpectedOutputs = (
 
 /**
  * Returns the problems with `expected` filled in on every `call` test that lacks one, as
- * EvalPlus does before judging. Problems are computed concurrently.
+ * EvalPlus does before judging (for a `not_none` test: whether the output is not None). Problems
+ * are computed concurrently.
  */
 export async function withExpectedOutputs(
   problems: readonly Problem[],
@@ -117,8 +145,12 @@ export async function withExpectedOutputs(
           { item: problem.id },
         );
       }
+      // a `not_none` task's expected value is whether the canonical solution's output is not None
       const expected = new Map<UnitTest, unknown>(
-        pending.map((test, index) => [test, values[index]]),
+        pending.map((test, index) => [
+          test,
+          test.oracle === "not_none" ? values[index] !== null : values[index],
+        ]),
       );
       return {
         ...problem,

@@ -41,7 +41,9 @@ export {
 } from "./json.js";
 export {
   assertTestSchema,
+  type CallOracle,
   type Candidate,
+  callOracles,
   callTestSchema,
   candidateSchema,
   checkTestSchema,

@@ -44,8 +44,27 @@ export const checkTestSchema = z
   })
   .strict();
 /**
+ * EvalPlus's special-cased comparisons (evalplus/eval/__init__.py), named by the task they serve:
+ * `find_zero` (HumanEval/32: |poly(x)| <= atol), `are_equivalent` (Mbpp/164: anything passes),
+ * `sum_div` (Mbpp/295: also 0), `surface_Area` (Mbpp/581), `digit_distance_nums` (Mbpp/558),
+ * `set_eq` (compared as sets) and `not_none` (`expected` is whether the output is not None).
+ */
+export const callOracles = [
+  "find_zero",
+  "are_equivalent",
+  "sum_div",
+  "surface_Area",
+  "digit_distance_nums",
+  "set_eq",
+  "not_none",
+] as const;
+/** One of {@link callOracles}. */
+export type CallOracle = (typeof callOracles)[number];
+
+/**
  * A call of the entry point with JSON arguments, judged against an expected JSON value with the
- * evalplus comparison rules (an absent `expected` asks for the value instead of a judgement).
+ * evalplus comparison rules (an absent `expected` asks for the value instead of a judgement), or
+ * with one of EvalPlus's special-cased comparisons (`oracle`).
  */
 export const callTestSchema = z
   .object({
@@ -55,6 +74,7 @@ export const callTestSchema = z
     args: z.array(z.unknown()),
     expected: z.unknown().optional(),
     atol: z.number().nonnegative().optional(),
+    oracle: z.enum(callOracles).optional(),
   })
   .strict();
 /** A whole program fed `stdin` and judged on its standard output, as LiveCodeBench judges. */

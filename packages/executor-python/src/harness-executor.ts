@@ -197,6 +197,7 @@ function toHarnessTest(test: UnitTest): HarnessTest {
       };
       if (test.expected !== undefined) harnessTest.expected = test.expected;
       if (test.atol !== undefined && test.atol !== 0) harnessTest.atol = test.atol;
+      if (test.oracle !== undefined) harnessTest.oracle = test.oracle;
       return harnessTest;
     }
     case "stdio":

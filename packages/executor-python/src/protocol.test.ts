@@ -1,7 +1,7 @@
 // Node's side of the harness protocol against src/harness/protocol.schema.json (the harness's
 // side is checked against the same file by src/harness/test_protocol.py).
 import { readFileSync } from "node:fs";
-import { unitTestKinds } from "@coderm/core";
+import { callOracles, unitTestKinds } from "@coderm/core";
 import { resolvePython } from "@coderm/core/node";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { encodeFrame, FrameDecoder, maxFrameBytes } from "./framing.js";
@@ -28,6 +28,7 @@ interface ProtocolSchema {
     fields: Record<string, FieldSpec>;
     limits: Record<string, { default: number; min: number; max: number; nullable: boolean }>;
     tests: Record<string, { required: string[]; optional: string[] }>;
+    oracles: string[];
   };
   responses: Record<
     "ready" | "result" | "done" | "waiting" | "error",
@@ -204,6 +205,10 @@ describe("harness protocol: Node's side", () => {
       sorted(["ready", "result", "done", "waiting", "error"]),
     );
     expect(sorted(fieldsOf(schema.responses.error))).toEqual(["event", "id", "message"]);
+  });
+
+  it("oracles: core's call-test oracles are the ones the harness implements", () => {
+    expect([...callOracles]).toEqual(schema.request.oracles);
   });
 
   it("statuses: every status the harness sends is one Node's types name", () => {

@@ -9,6 +9,8 @@ import {
 } from "./judge.js";
 import { readSamples, type Sample } from "./sample-files.js";
 
+const expectedOutputTimeMs = 120_000;
+
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** The benchmark whose ground truth judges the samples. */
@@ -69,9 +71,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     )
   ) {
     emit({ phase: "expected-outputs", total: problems.length });
+    // EvalPlus runs the canonical solutions without a time limit (some outputs hold a million
+    // items: Mbpp/255, HumanEval/130); two minutes an input stands in for none
     const compute = expectedOutputsFromExecutor(executor, {
       ...limits,
-      timeMs: Math.max(limits.timeMs, 10_000),
+      timeMs: Math.max(limits.timeMs, expectedOutputTimeMs),
     });
     problems = await withExpectedOutputs(problems, async (problem, tests) => {
       const values = await compute(problem, tests);

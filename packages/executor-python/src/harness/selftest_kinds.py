@@ -232,6 +232,22 @@ def k(xs):
         req(prog2, [{"kind": "call", "entryPoint": "g", "args": [3], "expected": res3[0]["value"]}])
     )
     expect_eq(res4[0]["status"], "pass")
+    # MBPP+'s complex inputs as EvalPlus reads them: complex(x) of a number or a Python literal
+    parts = "def parts(z):\n    return (type(z).__name__, z.real, z.imag)\n"
+    literal_tests = [
+        {"kind": "call", "entryPoint": "parts", "args": [{"$complex": x}]}
+        for x in ("(-0-1j)", "1e-100j", 4, [1, 2])
+    ]
+    res5, _ = h.run(req(parts, literal_tests))
+    expect_eq(
+        [r["value"] for r in res5],
+        [
+            {"$tuple": ["complex", {"$float": "-0.0"}, {"$float": "-1.0"}]},
+            {"$tuple": ["complex", {"$float": "0.0"}, 1e-100]},
+            {"$tuple": ["complex", {"$float": "4.0"}, {"$float": "0.0"}]},
+            {"$tuple": ["complex", {"$float": "1.0"}, {"$float": "2.0"}]},
+        ],
+    )
 
 
 def t_call_oracles(h):

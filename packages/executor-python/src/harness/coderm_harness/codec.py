@@ -229,8 +229,11 @@ def _decode_tagged(d, references):
             return frozenset(spread_hashes(v))
         if k == "$bytes" and type(v) is str:
             return base64.b64decode(v)
-        if k == "$complex" and type(v) is list and len(v) == 2:
-            return complex(v[0], v[1])
+        if k == "$complex":
+            if type(v) is list and len(v) == 2:
+                return complex(v[0], v[1])
+            if type(v) in (int, float, str):  # as EvalPlus reads MBPP+: complex(x)
+                return complex(v)
         if k == "$range" and type(v) is list and len(v) == 3 and all(type(x) is int for x in v):
             return range(*v)
         if k == "$dict" and type(v) is list:

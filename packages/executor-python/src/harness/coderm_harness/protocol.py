@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "5"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "6"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
@@ -54,7 +54,7 @@ MAX_TEST_TIME_MS = 3600_000.0
 RESULT_TICK_S = 0.005  # the harness process relays results at least this often
 WATCHDOG_FACTOR = 1.5  # a test's watchdog deadline: timeMs * factor + slack (+ CPU waits)
 WATCHDOG_SLACK_S = 0.05
-ENCODE_BUDGET_S = 10.0  # watchdog budget for encoding one output-mode value
+ENCODE_BUDGET_S = 10.0  # watchdog budget for encoding one output-mode value (at least)
 TIMER_REARM_S = 0.02  # the timer fires again at this interval if the candidate swallows it
 # A test's time excludes what its processes spent waiting for a CPU (the kernel's run delay)
 # beyond an ordinary share of a busy machine (timeMs * STARVATION_SHARE, so that a run alone on

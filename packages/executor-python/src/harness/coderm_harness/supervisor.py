@@ -186,7 +186,9 @@ class ChildSupervisor:
                 elif phase == _IMPORTING_MODULES:
                     deadline = start_ns + int(importing_deadline_s * 1e9)
                 elif phase == _ENCODING_VALUE:
-                    deadline = start_ns + int(ENCODE_BUDGET_S * 1e9)
+                    # a value as large as the test's time allowed takes as long to encode
+                    budget = max(ENCODE_BUDGET_S, job.budgets[expected])
+                    deadline = start_ns + int(budget * 1e9)
                 else:
                     deadline = start_ns + int(job.budgets[expected] * 1e9)
                 if expected != watched:
