@@ -66,7 +66,7 @@ export function startLocalHarnessProcess(launch: LocalHarnessLaunch): Promise<Ha
   ];
   const [command, ...args] = words as [string, ...string[]];
   const slots = launch.cpuSlots;
-  // the child gets its own open file (its own record locks); Node's copy closes once it is spawned
+  // record locks belong to the process that takes them: Node only opens the file for the child
   const slotsFile = slots === undefined ? undefined : openSlotsFile(slots.path);
   const stdio: (number | "ignore" | "pipe")[] = ["ignore", "ignore", "pipe", "pipe", "pipe"];
   if (slotsFile !== undefined) stdio[cpuSlotsFd] = slotsFile;
