@@ -6,6 +6,7 @@ import {
   type AdversarialContext,
   adversarialAttacks,
   collect,
+  doublingTests,
   request,
 } from "@coderm/executor/testing";
 import { describe, expect, it } from "vitest";
@@ -26,17 +27,7 @@ const hostileCategories = new Set([
   "format-bombs",
 ]);
 
-const tests: UnitTest[] = [
-  { id: "assert", problemId: "p", kind: "assert", code: "assert f(21) == 42" },
-  {
-    id: "check",
-    problemId: "p",
-    kind: "check",
-    entryPoint: "f",
-    code: "def check(candidate):\n    assert candidate(21) == 42\n",
-  },
-  { id: "call", problemId: "p", kind: "call", entryPoint: "f", args: [21], expected: 42 },
-];
+const tests: UnitTest[] = [...doublingTests];
 
 /** Honest candidates: `right-<n>` pass every test, `wrong-<n>` fail every test. */
 function honest(prefix: string, count: number): { request: ExecutionRequest; expected: string }[] {

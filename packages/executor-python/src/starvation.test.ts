@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import type { UnitTest } from "@coderm/core";
-import { collect, request } from "@coderm/executor/testing";
+import { collect, doublingTests, request } from "@coderm/executor/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalExecutor, type LocalExecutor } from "./local-executor.js";
 
@@ -21,15 +21,7 @@ const program = [
 ].join("\n");
 
 const tests: UnitTest[] = [
-  { id: "assert", problemId: "p", kind: "assert", code: "assert f(21) == 42" },
-  {
-    id: "check",
-    problemId: "p",
-    kind: "check",
-    entryPoint: "f",
-    code: "def check(candidate):\n    assert candidate(21) == 42\n",
-  },
-  { id: "call", problemId: "p", kind: "call", entryPoint: "f", args: [21], expected: 42 },
+  ...doublingTests,
   { id: "sleeper", problemId: "p", kind: "assert", code: "assert sleeper(1) == 2" },
   { id: "spin", problemId: "p", kind: "assert", code: "assert spin(1) == 2" },
 ];

@@ -13,6 +13,7 @@ export {
   formatAdversarialTable,
   runAdversarialSuite,
 } from "./adversarial.js";
+export { doublingTests } from "./attacks/helpers.js";
 export { sourceTwinPairs } from "./attacks/source-twins.js";
 export {
   assertTest,

@@ -32,6 +32,12 @@ export const forms = {
   stdio: { id: "stdio", problemId, kind: "stdio", stdin: "21\n", expectedStdout: "42\n" },
 } satisfies Record<string, UnitTest>;
 
+/**
+ * The assert, check and call forms of `f(21) == 42`: the tests a backend's own suites run a
+ * doubling program against (hostile neighbours, machine load).
+ */
+export const doublingTests: readonly UnitTest[] = [forms.assert, forms.check, forms.call];
+
 /** Tests of a square root, in the `abs(got - want) < tolerance` style of HumanEval. */
 export const toleranceForms = {
   assert: {
