@@ -21,4 +21,15 @@ export {
   getDataset,
 } from "./datasets.js";
 export { type CallTest, type ComputeExpectedOutputs, withExpectedOutputs } from "./evalplus.js";
+export {
+  decodeLiveCodeBenchTestCases,
+  type LiveCodeBenchProblem,
+  type LiveCodeBenchTestCase,
+  type LiveCodeBenchWindow,
+  liveCodeBenchFiles,
+  liveCodeBenchReleaseFiles,
+  liveCodeBenchToProblem,
+  readLiveCodeBench,
+  readPickledString,
+} from "./livecodebench.js";
 export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";
