@@ -189,7 +189,7 @@ describe("readLiveCodeBench", () => {
     await expect(readLiveCodeBench([bad])).rejects.toMatchObject({ file: bad, line: 1 });
   });
 
-  it("turns stdin problems into stdio tests and refuses functional ones for now", async () => {
+  it("turns stdin cases into stdio tests and functional ones into calls, under LiveCodeBench's convention", async () => {
     const [atcoder, , leetcode] = await readLiveCodeBench([fixture]);
     const problem = liveCodeBenchToProblem(atcoder!);
     expect(problem.id).toBe("LiveCodeBench/abc300_a");
@@ -198,7 +198,38 @@ describe("readLiveCodeBench", () => {
       "30\n",
       "0.75\n",
     ]);
+    expect(
+      problem.tests?.every((test) => "convention" in test && test.convention === "livecodebench"),
+    ).toBe(true);
     expect(problem.metadata).toMatchObject({ difficulty: "easy", platform: "atcoder" });
-    expect(() => liveCodeBenchToProblem(leetcode!)).toThrow(/functional \(Solution\(\)\.twoSum\)/);
+    const functional = liveCodeBenchToProblem(leetcode!);
+    expect(functional.entryPoint).toBe("twoSum");
+    expect(functional.tests).toEqual([
+      expect.objectContaining({
+        kind: "call",
+        entryPoint: "twoSum",
+        args: [[2, 7, 11], 9],
+        expected: [0, 1],
+      }),
+      expect.objectContaining({
+        kind: "call",
+        args: [[3, 3], 6],
+        expected: [0, 1],
+        convention: "livecodebench",
+      }),
+    ]);
+    // Python's json reads 2.0 as a float: so does the argument
+    const floats = liveCodeBenchToProblem({
+      ...leetcode!,
+      publicTests: [{ input: "2.0", output: "1.0", testtype: "functional" }],
+      privateTests: [],
+    });
+    expect(floats.tests?.[0]).toMatchObject({
+      args: [{ $float: "2.0" }],
+      expected: { $float: "1.0" },
+    });
+    expect(() => liveCodeBenchToProblem({ ...leetcode!, functionName: undefined })).toThrow(
+      /no func_name/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { inflateSync } from "node:zlib";
-import { CodermError, jsonContentId, type Problem, type UnitTest } from "@coderm/core";
+import {
+  CodermError,
+  jsonContentId,
+  type Problem,
+  type PythonValue,
+  parsePythonJson,
+  type UnitTest,
+} from "@coderm/core";
 import { readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 
@@ -320,34 +327,56 @@ export async function readLiveCodeBench(
   return problems;
 }
 
+function parseFunctionalValue(text: string, id: string, what: string): PythonValue {
+  try {
+    return parsePythonJson(text);
+  } catch (cause) {
+    throw new CodermError("parse-error", `${id}: a functional test's ${what} is not JSON`, {
+      item: id,
+      cause,
+    });
+  }
+}
+
 /**
- * A LiveCodeBench problem as a coderm problem: public then private test cases, each a `stdio`
- * test judged by LiveCodeBench's stdout rule. Functional (LeetCode `Solution` method) problems are
- * refused with an error that says so: their call convention is not a test kind yet.
+ * A LiveCodeBench problem as a coderm problem: its public then private test cases, judged under
+ * the `livecodebench` convention (its prelude runs before the program). A stdin case becomes a
+ * `stdio` test (LiveCodeBench's stdout rule); a functional case becomes a `call` test of
+ * `Solution().<func_name>` with one JSON argument a line of its input, read as Python's `json`
+ * reads them (`2.0` stays a float), compared with plain `==` after a tuple becomes a list.
  */
 export function liveCodeBenchToProblem(problem: LiveCodeBenchProblem): Problem {
   const id = `LiveCodeBench/${problem.questionId}`;
   const cases = [...problem.publicTests, ...problem.privateTests];
-  if (cases.some((testCase) => testCase.testtype !== "stdin")) {
-    throw new CodermError(
-      "unsupported",
-      `${id} has functional (Solution().${problem.functionName ?? "method"}) tests, which coderm cannot judge yet; only stdin problems are supported`,
-      { item: id },
-    );
-  }
-  const tests = cases.map(
-    (testCase): UnitTest => ({
-      kind: "stdio",
-      id: jsonContentId({ stdin: testCase.input, expectedStdout: testCase.output }),
-      problemId: id,
-      stdin: testCase.input,
-      expectedStdout: testCase.output,
-    }),
-  );
+  const functionName = problem.functionName;
+  const tests = cases.map((testCase): UnitTest => {
+    if (testCase.testtype === "stdin") {
+      const test = {
+        stdin: testCase.input,
+        expectedStdout: testCase.output,
+        convention: "livecodebench" as const,
+      };
+      return { kind: "stdio", id: jsonContentId(test), problemId: id, ...test };
+    }
+    if (functionName === undefined) {
+      throw new CodermError(
+        "invalid-input",
+        `${id} has functional tests but no func_name in its metadata`,
+        { item: id, field: "metadata" },
+      );
+    }
+    const test = {
+      entryPoint: functionName,
+      args: testCase.input.split("\n").map((line) => parseFunctionalValue(line, id, "input")),
+      expected: parseFunctionalValue(testCase.output, id, "output"),
+      convention: "livecodebench" as const,
+    };
+    return { kind: "call", id: jsonContentId(test), problemId: id, ...test };
+  });
   return {
     id,
     prompt: problem.content,
-    entryPoint: "",
+    entryPoint: functionName ?? "",
     language: "python",
     tests,
     metadata: {

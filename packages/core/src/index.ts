@@ -59,6 +59,8 @@ export {
   sourceSchema,
   starvedErrorType,
   stdioTestSchema,
+  type TestConvention,
+  testConventions,
   type UnitTest,
   type UnitTestKind,
   unitTestKinds,

@@ -62,6 +62,16 @@ export const callOracles = [
 export type CallOracle = (typeof callOracles)[number];
 
 /**
+ * How a test's program is run and judged beyond its kind. `livecodebench`: LiveCodeBench's
+ * prelude (star imports of the standard modules it lists, a recursion limit of 50,000) runs before
+ * the program; a call test calls `Solution().<entryPoint>` where the program defines
+ * `class Solution`, and compares its result with plain `==` after turning a tuple into a list.
+ */
+export const testConventions = ["livecodebench"] as const;
+/** One of {@link testConventions}. */
+export type TestConvention = (typeof testConventions)[number];
+
+/**
  * A call of the entry point with JSON arguments, judged against an expected JSON value with the
  * evalplus comparison rules (an absent `expected` asks for the value instead of a judgement), or
  * with one of EvalPlus's special-cased comparisons (`oracle`).
@@ -75,11 +85,22 @@ export const callTestSchema = z
     expected: z.unknown().optional(),
     atol: z.number().nonnegative().optional(),
     oracle: z.enum(callOracles).optional(),
+    convention: z.enum(testConventions).optional(),
   })
-  .strict();
+  .strict()
+  .refine((test) => test.oracle === undefined || test.convention === undefined, {
+    message: "a call test takes an oracle or a convention, not both",
+    path: ["convention"],
+  });
 /** A whole program fed `stdin` and judged on its standard output, as LiveCodeBench judges. */
 export const stdioTestSchema = z
-  .object({ ...testBase, kind: z.literal("stdio"), stdin: z.string(), expectedStdout: z.string() })
+  .object({
+    ...testBase,
+    kind: z.literal("stdio"),
+    stdin: z.string(),
+    expectedStdout: z.string(),
+    convention: z.enum(testConventions).optional(),
+  })
   .strict();
 
 /** A unit test of any kind. */

@@ -198,10 +198,16 @@ function toHarnessTest(test: UnitTest): HarnessTest {
       if (test.expected !== undefined) harnessTest.expected = test.expected;
       if (test.atol !== undefined && test.atol !== 0) harnessTest.atol = test.atol;
       if (test.oracle !== undefined) harnessTest.oracle = test.oracle;
+      if (test.convention !== undefined) harnessTest.convention = test.convention;
       return harnessTest;
     }
     case "stdio":
-      return { kind: "stdio", stdin: test.stdin, expectedStdout: test.expectedStdout };
+      return {
+        kind: "stdio",
+        stdin: test.stdin,
+        expectedStdout: test.expectedStdout,
+        ...(test.convention === undefined ? {} : { convention: test.convention }),
+      };
   }
 }
 

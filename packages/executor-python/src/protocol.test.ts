@@ -1,7 +1,7 @@
 // Node's side of the harness protocol against src/harness/protocol.schema.json (the harness's
 // side is checked against the same file by src/harness/test_protocol.py).
 import { readFileSync } from "node:fs";
-import { callOracles, unitTestKinds } from "@coderm/core";
+import { callOracles, testConventions, unitTestKinds } from "@coderm/core";
 import { resolvePython } from "@coderm/core/node";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { encodeFrame, FrameDecoder, maxFrameBytes } from "./framing.js";
@@ -29,6 +29,7 @@ interface ProtocolSchema {
     limits: Record<string, { default: number; min: number; max: number; nullable: boolean }>;
     tests: Record<string, { required: string[]; optional: string[] }>;
     oracles: string[];
+    conventions: string[];
   };
   responses: Record<
     "ready" | "result" | "done" | "waiting" | "error",
@@ -209,6 +210,10 @@ describe("harness protocol: Node's side", () => {
 
   it("oracles: core's call-test oracles are the ones the harness implements", () => {
     expect([...callOracles]).toEqual(schema.request.oracles);
+  });
+
+  it("conventions: core's test conventions are the ones the harness implements", () => {
+    expect([...testConventions]).toEqual(schema.request.conventions);
   });
 
   it("statuses: every status the harness sends is one Node's types name", () => {

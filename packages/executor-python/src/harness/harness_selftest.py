@@ -22,6 +22,7 @@ from selftest_kinds import (
     t_call_oracles,
     t_check_humaneval,
     t_evalplus_roundtrip,
+    t_livecodebench,
     t_split,
     t_stdio,
     t_unittest,
@@ -509,6 +510,7 @@ def t_program_level_failure(h):
 CHECKS = [
     t_evalplus_roundtrip,
     t_call_oracles,
+    t_livecodebench,
     t_zygote_restart,
     t_harness_killed,
     t_large,

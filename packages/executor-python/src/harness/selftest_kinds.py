@@ -323,6 +323,65 @@ def t_evalplus_roundtrip(h):
         assert not bad, (p["task_id"], bad[:2])
 
 
+def t_livecodebench(h):
+    """LiveCodeBench's convention: its prelude, Solution().method, tuples as lists, plain ==."""
+    solution = (
+        "class Solution:\n"
+        "    def pair(self, nums, target):\n"
+        "        seen = defaultdict(int)  # from the prelude's star imports\n"
+        "        for i, x in enumerate(nums):\n"
+        "            if target - x in seen:\n"
+        "                return (seen[target - x], i)\n"
+        "            seen[x] = i\n"
+        "    def half(self, x):\n"
+        "        return x / 2\n"
+    )
+
+    def call(entry, args, expected, **extra):
+        test = {"kind": "call", "entryPoint": entry, "args": args, "expected": expected}
+        test.update(extra)
+        return test
+
+    lcb = {"convention": "livecodebench"}
+    tests = [
+        call("pair", [[2, 7, 11], 9], [0, 1], **lcb),  # a tuple counts as the list
+        call("pair", [[2, 7, 11], 18], [0, 1], **lcb),  # wrong answer
+        call("half", [3], 1.5, **lcb),
+        call("half", [2], 1, **lcb),  # 1.0 == 1, as == says
+        call("half", [1], 0.5000001, **lcb),  # no float tolerance
+        call("missing", [1], 1, **lcb),
+    ]
+    res, _ = h.run(req(solution, tests))
+    expect_eq(statuses(res), ["pass", "fail", "pass", "pass", "fail", "error"])
+    expect_eq(res[5]["errorType"], "AttributeError")
+    # without the convention, the same program has no Solution lookup and no prelude
+    res, _ = h.run(req(solution, [call("pair", [[2, 7, 11], 9], [0, 1])]))
+    expect_eq(res[0]["errorType"], "NameError")
+    # a module-level function is called as it is; a failing program fails only its own tests
+    functions = "def f(x):\n    return floor(x)\n"
+    res, _ = h.run(req(functions, [call("f", [2.5], 2, **lcb), call("f", [2.5], 2)]))
+    expect_eq(statuses(res), ["pass", "error"])
+    broken = "x = undefined_name\ndef f():\n    return 1\n"
+    res, _ = h.run(req(broken, [call("f", [], 1), call("f", [], 1, **lcb)]))
+    expect_eq([r["errorType"] for r in res], ["NameError", "NameError"])
+    # stdio under the convention sees the prelude too
+    stdio = {"kind": "stdio", "stdin": "3 4\n", "expectedStdout": "5.0\n"}
+    program = "a, b = map(int, input().split())\nprint(sqrt(a * a + b * b))\n"
+    res, _ = h.run(req(program, [dict(stdio, **lcb), stdio]))
+    expect_eq(statuses(res), ["pass", "error"])
+    # an unknown convention, or one beside an oracle, is a bad test
+    res, _ = h.run(
+        req(
+            solution,
+            [
+                call("half", [2], 1, convention="other"),
+                call("half", [2], 1, oracle="set_eq", **lcb),
+            ],
+        )
+    )
+    expect_eq([r["errorType"] for r in res], ["BadTest", "BadTest"])
+
+
 def t_stdio(h):
     prog = "import sys\nn = int(input())\nxs = list(map(int, sys.stdin.readline().split()))\nprint(sum(xs) * n)\nprint('%.3f' % (1/3))\n"
     tests = [

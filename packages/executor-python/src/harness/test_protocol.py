@@ -78,6 +78,7 @@ def check_constants(schema):
             "limits.%s range" % name,
         )
     expect_equal(list(oracles.ORACLES), schema["request"]["oracles"], "oracles")
+    expect_equal(list(oracles.CONVENTIONS), schema["request"]["conventions"], "conventions")
 
     internal = schema["internal"]
     expect_equal(members(protocol.PlanKind), internal["planKinds"], "plan kinds")

@@ -13,7 +13,8 @@ import time
 
 from .candidate_split import serve_split_test
 from .codec import DEFAULT_INT_DIGITS, decode_value, encode_value
-from .jobs import load_job
+from .jobs import load_job, runs_program_alone
+from .oracles import LIVECODEBENCH_PRELUDE
 from .protocol import (
     CHILD_DONE,
     SPLIT_KINDS,
@@ -49,6 +50,8 @@ _EXIT_OK = int(ExitCode.OK)
 _EXIT_NOTIFY_FAILED = int(ExitCode.NOTIFY_FAILED)
 _EXIT_HARNESS_FAILURE = int(ExitCode.HARNESS_FAILURE)
 TAMPERED = ("error", "Tampered", "builtins were modified")
+# compiled once, in the harness process, before the zygote: every candidate shares it
+_LIVECODEBENCH_PRELUDE = compile(LIVECODEBENCH_PRELUDE, "<livecodebench prelude>", "exec")
 # the file descriptors of a candidate process; nothing else stays open
 NOTIFY_FD = 3  # the result notification pipe
 TEST_SOCKET_FD = 4  # the socket to the test server (split tests)
@@ -255,7 +258,7 @@ class CandidateProcess:
                     continue  # the harness process judged every test of it
                 computed_groups.add(group)
             failure = self.program_failure
-            if failure is not None and kind != stdio_kind and kind not in SPLIT_KINDS:
+            if failure is not None and kind not in SPLIT_KINDS and not runs_program_alone(entry):
                 # executing the program itself failed: same verdict for every test (deterministic)
                 record(index, failure[0], failure[1], failure[2], failure[3], failure[4])
                 continue
@@ -403,7 +406,7 @@ class CandidateProcess:
             self.recorder.record(index, outcome[0], wall, cpu, outcome[1], outcome[2], value=values)
 
     def run_call(self, index, entry):
-        _, entry_point, args, seconds = entry
+        _, entry_point, args, convention, on_solution, seconds = entry
         program = self.job.program
         try:
             sys.set_int_max_str_digits(0)  # "$int" tags may hold very long integers
@@ -425,7 +428,26 @@ class CandidateProcess:
                 raise NameError("name %r is not defined" % entry_point) from None
             return function(*args)
 
-        out, outcome, wall, cpu = self.timed(body, seconds)
+        def livecodebench_body():
+            # as LiveCodeBench calls it: the prelude and the program as one module, then
+            # Solution().<entry point> where the program text defines that class
+            namespace = {"__name__": "tmp_sol", "__builtins__": builtins}
+            exec(_LIVECODEBENCH_PRELUDE, namespace)
+            exec(program, namespace)
+            if on_solution:
+                function = getattr(namespace["Solution"](), entry_point)
+            else:
+                try:
+                    function = namespace[entry_point]
+                except KeyError:
+                    raise NameError("name %r is not defined" % entry_point) from None
+            return function(*args)
+
+        if convention is None:
+            out, outcome, wall, cpu = self.timed(body, seconds)
+        else:
+            # its program failures are its own: not shared with the other tests of the request
+            out, outcome, wall, cpu = self.timed(livecodebench_body, seconds, program_phase=False)
         if outcome is not None:
             self.recorder.record(index, outcome[0], wall, cpu, outcome[1], outcome[2])
             return
@@ -449,7 +471,7 @@ class CandidateProcess:
                 sys.set_int_max_str_digits(DEFAULT_INT_DIGITS)
 
     def run_stdio(self, index, entry):
-        _, expected_length, seconds = entry
+        _, expected_length, convention, seconds = entry
         job = self.job
         program = job.program
         fd = self.stdin_fds.get(index)
@@ -465,6 +487,8 @@ class CandidateProcess:
         def body():
             namespace = {"__name__": "__main__", "__builtins__": builtins}
             try:
+                if convention is not None:  # "livecodebench": its prelude first
+                    exec(_LIVECODEBENCH_PRELUDE, namespace)
                 exec(program, namespace)
             except SystemExit as e:
                 if e.code is not None and e.code != 0:

@@ -6,7 +6,14 @@ that the candidate process unmaps before any candidate code runs."""
 
 import marshal
 
-from .protocol import JOB_AREA_BYTES, JOB_HEADER, JOB_PAYLOAD_OFFSET, SPLIT_JOB_HEADER, PayloadPlace
+from .protocol import (
+    JOB_AREA_BYTES,
+    JOB_HEADER,
+    JOB_PAYLOAD_OFFSET,
+    SPLIT_JOB_HEADER,
+    PayloadPlace,
+    PlanKind,
+)
 
 # what the candidate process gets: no expected value and no test code among them
 CHILD_FIELDS = (
@@ -119,3 +126,14 @@ def read_split_job(area, sequence):
     if second_sequence != sequence:
         return None
     return marshal.loads(data)
+
+
+_STDIO = int(PlanKind.STDIO)  # plain ints: no enum lookups in a candidate process
+_CALL = int(PlanKind.CALL)
+
+
+def runs_program_alone(entry):
+    """True for a plan entry whose test runs the program its own way (stdio, or a call under a
+    convention): the program's failure in another test says nothing about it."""
+    kind = entry[0]
+    return kind == _STDIO or (kind == _CALL and entry[3] is not None)

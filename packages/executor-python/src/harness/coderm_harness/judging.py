@@ -5,7 +5,7 @@ record), so no object of the candidate's takes part in a comparison."""
 import signal
 
 from .codec import decode_value, encode_json_string, record_decoder
-from .oracles import evalplus_match, lcb_stdout_match
+from .oracles import evalplus_match, lcb_call_match, lcb_stdout_match
 from .protocol import FRAME_HEADER, VALUE_STATUS, PlanKind
 from .support import clip, safe_str
 from .timer import Timeout
@@ -54,11 +54,13 @@ def group_verdict(value, operator, literal, message):
     return PASS if ok else ("fail", "AssertionError", message)
 
 
-def call_verdict(value, expected, atol, oracle, args):
+def call_verdict(value, expected, atol, oracle, args, convention=None):
     try:
         expected = decode_value(expected)
-        args = decode_value(args)
-        ok = evalplus_match(value, expected, atol, oracle, args)
+        if convention is not None:  # "livecodebench", the only one
+            ok = lcb_call_match(value, expected)
+        else:
+            ok = evalplus_match(value, expected, atol, oracle, decode_value(args))
     except Timeout:
         raise
     except Exception as e:
@@ -237,8 +239,7 @@ class Judge:
                     job.decided[member] = verdict
             return result
         if kind == PlanKind.CALL:
-            expected, atol, oracle, args = check
-            outcome = self.judged(call_verdict, (value, expected, atol, oracle, args), seconds)
+            outcome = self.judged(call_verdict, (value,) + check, seconds)
         else:
             outcome = self.judged(stdio_verdict, (value, check), seconds)
         result["status"] = outcome[0]

@@ -15,6 +15,26 @@ ORACLES = (
     "set_eq",
     "not_none",
 )
+# how a test's program is run and judged beyond its kind: "livecodebench" runs LiveCodeBench's
+# prelude before the program, calls Solution().<entryPoint> where the program defines that class,
+# and compares a call's result with plain == after turning a tuple into a list
+CONVENTIONS = ("livecodebench",)
+# LiveCodeBench's prelude (lcb_runner/evaluation/testing_util.py): star imports in this order
+# (builtins re-imported after the modules that shadow its names), the modules themselves, and a
+# recursion limit of 50,000
+_LCB_STAR_MODULES = (
+    "string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
+    "statistics", "itertools", "functools", "operator", "io", "sys", "json", "builtins", "typing",
+)  # fmt: skip
+_LCB_MODULES = (
+    "string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
+    "statistics", "itertools", "functools", "operator", "io", "sys", "json",
+)  # fmt: skip
+LIVECODEBENCH_PRELUDE = (
+    "".join("from %s import *\n" % name for name in _LCB_STAR_MODULES)
+    + "".join("import %s\n" % name for name in _LCB_MODULES)
+    + "sys.setrecursionlimit(50000)\n"
+)
 RELATIVE_TOLERANCE = 1e-07
 FLOAT_TOLERANCE = 1e-6  # the absolute tolerance when expected is a float / list of floats
 
@@ -125,6 +145,13 @@ def _decimal_tokens(line):
         return [decimal.Decimal(token) for token in line.split()]
     except Exception:
         return None
+
+
+def lcb_call_match(out, expected):
+    """LiveCodeBench's functional check: a tuple result counts as a list, then plain ==."""
+    if isinstance(out, tuple):
+        out = list(out)
+    return out == expected
 
 
 def lcb_stdout_match(got, expected):

@@ -11,7 +11,7 @@ from .analysis import (
 )
 from .codec import decode_value
 from .jobs import Job
-from .oracles import ORACLES
+from .oracles import CONVENTIONS, ORACLES
 from .protocol import (
     DEFAULT_LIMITS,
     LIMIT_RANGES,
@@ -133,6 +133,7 @@ def build_job(request, work_dir, output_path):
             job.plan[index] = (
                 int(PlanKind.STDIO),
                 None if expected is None else len(expected),
+                entry[3],
                 seconds,
             )
             if expected is not None:
@@ -155,15 +156,31 @@ def build_job(request, work_dir, output_path):
             job.checks[index] = tuple(step[1:] for step in steps)
             continue
         if what == PlanKind.CALL:
-            _, entry_point, args, has_expected, expected, atol, oracle = entry
-            job.plan[index] = (int(PlanKind.CALL), entry_point, args, seconds)
+            _, entry_point, args, has_expected, expected, atol, oracle, convention = entry
+            # LiveCodeBench calls Solution().<entry point> when the program text defines the class
+            on_solution = convention is not None and "class Solution" in program
+            job.plan[index] = (
+                int(PlanKind.CALL),
+                entry_point,
+                args,
+                convention,
+                on_solution,
+                seconds,
+            )
             if has_expected:
-                job.checks[index] = (expected, atol, oracle, args)
+                job.checks[index] = (expected, atol, oracle, args, convention)
             continue
         # a split test: STATEMENT or CHECK
         job.plan[index] = (int(what), seconds)
         job.split_plan[index] = (int(what),) + entry[1:] + (seconds,)
     return job
+
+
+def _convention(test):
+    convention = test.get("convention")
+    if convention is not None and convention not in CONVENTIONS:
+        raise RequestError("unknown convention %r" % (convention,))
+    return convention
 
 
 def plan_test(test, group_asserts):
@@ -231,6 +248,9 @@ def plan_test(test, group_asserts):
         oracle = test.get("oracle")
         if oracle is not None and oracle not in ORACLES:
             raise RequestError("unknown oracle %r" % (oracle,))
+        convention = _convention(test)
+        if oracle is not None and convention is not None:
+            raise RequestError("a call test takes an oracle or a convention, not both")
         if oracle == "find_zero" and not (args and type(args[0]) is list):
             raise RequestError("the find_zero oracle needs the coefficient list as first argument")
         try:
@@ -238,7 +258,7 @@ def plan_test(test, group_asserts):
             decode_value(expected)
         except Exception as e:
             raise RequestError("bad tagged value: %s" % safe_str(e)) from e
-        return (PlanKind.CALL, entry_point, args, has_expected, expected, atol, oracle)
+        return (PlanKind.CALL, entry_point, args, has_expected, expected, atol, oracle, convention)
     if kind == "stdio":
         stdin = test.get("stdin", "")
         if stdin is None:
@@ -246,5 +266,5 @@ def plan_test(test, group_asserts):
         expected = test.get("expectedStdout")
         if type(stdin) is not str or (expected is not None and type(expected) is not str):
             raise RequestError("stdio test needs stdin/expectedStdout strings")
-        return (STDIO, stdin.encode("utf-8", "surrogateescape"), expected)
+        return (STDIO, stdin.encode("utf-8", "surrogateescape"), expected, _convention(test))
     raise RequestError("unknown test kind %r" % (kind,))

@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "6"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "7"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here

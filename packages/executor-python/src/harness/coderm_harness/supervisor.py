@@ -8,7 +8,7 @@ import select
 import signal
 import time
 
-from .jobs import store_job, write_split_job
+from .jobs import runs_program_alone, store_job, write_split_job
 from .protocol import (
     CHILD_DONE,
     CPU_BUDGET_SLACK_S,
@@ -21,7 +21,6 @@ from .protocol import (
     WATCHDOG_SLACK_S,
     ZYGOTE_LOST,
     ChildPhase,
-    PlanKind,
     RingSlot,
     starvation_allowance,
 )
@@ -317,10 +316,10 @@ class ChildSupervisor:
             for m in range(culprit + 1, job.count):
                 if m not in job.decided and plan[m] is not None:
                     job.decided[m] = dict(result)
-        elif phase == ChildPhase.EXECUTING_PROGRAM and plan[culprit][0] != PlanKind.STDIO:
+        elif phase == ChildPhase.EXECUTING_PROGRAM and not runs_program_alone(plan[culprit]):
             # it stopped while executing the program itself: every later test would do the same
             for m in range(culprit + 1, job.count):
-                if m not in job.decided and plan[m] is not None and plan[m][0] != PlanKind.STDIO:
+                if m not in job.decided and plan[m] is not None and not runs_program_alone(plan[m]):
                     job.decided[m] = dict(result)
         # a group whose value this child never computed shares the verdict of its evaluation
         group = job.group_of[culprit]
