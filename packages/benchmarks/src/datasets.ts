@@ -26,7 +26,8 @@ export interface Dataset {
   model?: string;
   /**
    * Time limit of one ground-truth test in milliseconds, as the benchmark's own harness sets it
-   * (HumanEval's and MBPP's 3 s; EvalPlus's 1 s; CodeT's 0.1 s for its released set).
+   * (HumanEval's and MBPP's 3 s; EvalPlus's least per-input limit, 4 s, which its per-input
+   * limits raise; CodeT's 0.1 s for its released set).
    */
   timeLimitMs: number;
   /**
@@ -35,6 +36,15 @@ export interface Dataset {
    * does (see `codetPackedSuiteFailures`); `verdicts` judges each test by its verdict alone.
    */
   judging: "verdicts" | "codet-packed-suite";
+  /**
+   * How samples are judged against the ground truth: `tests` runs every ground-truth test under
+   * `timeLimitMs`; `evalplus` follows EvalPlus: expected outputs and per-input time limits from the
+   * canonical solution, base inputs then plus inputs, each stopping at its first failure, under
+   * `memoryLimitMb` (see `@coderm/pipeline`'s evaluate).
+   */
+  groundTruth: "tests" | "evalplus";
+  /** Memory limit of a candidate in MiB as the benchmark's own harness sets it (EvalPlus: 4 GiB). */
+  memoryLimitMb: number;
   files: readonly DatasetFile[];
 }
 
@@ -52,6 +62,8 @@ export const datasets = [
     kind: "benchmark",
     timeLimitMs: 3000,
     judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "MIT",
     files: [
       {
@@ -67,8 +79,10 @@ export const datasets = [
     description: "HumanEval+ v0.1.10 (EvalPlus): HumanEval with about 750 test inputs a problem",
     language: "python",
     kind: "benchmark",
-    timeLimitMs: 1000,
+    timeLimitMs: 4000,
     judging: "verdicts",
+    groundTruth: "evalplus",
+    memoryLimitMb: 4096,
     license: "Apache-2.0",
     files: [
       {
@@ -86,6 +100,8 @@ export const datasets = [
     kind: "benchmark",
     timeLimitMs: 3000,
     judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "CC-BY-4.0",
     files: [
       {
@@ -101,8 +117,10 @@ export const datasets = [
     description: "MBPP+ v0.2.0 (EvalPlus): 378 MBPP problems with many more test inputs",
     language: "python",
     kind: "benchmark",
-    timeLimitMs: 1000,
+    timeLimitMs: 4000,
     judging: "verdicts",
+    groundTruth: "evalplus",
+    memoryLimitMb: 4096,
     license: "Apache-2.0",
     files: [
       {
@@ -120,6 +138,8 @@ export const datasets = [
     kind: "benchmark",
     timeLimitMs: 3000,
     judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "Apache-2.0",
     files: [
       {
@@ -137,6 +157,8 @@ export const datasets = [
     kind: "benchmark",
     timeLimitMs: 3000,
     judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "MIT",
     files: [
       {
@@ -154,6 +176,8 @@ export const datasets = [
     kind: "benchmark",
     timeLimitMs: 3000,
     judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "MIT",
     files: [
       {
@@ -172,6 +196,8 @@ export const datasets = [
     kind: "sample-set",
     timeLimitMs: 100,
     judging: "codet-packed-suite",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
     license: "MIT",
     model: "codegen-mono-16b",
     // The loader reads these four in this order.

@@ -15,7 +15,10 @@ export type JsonValue =
  * not keep `2.0` apart from `2`, and JavaScript objects reorder integer-like keys, so those travel
  * as objects with one tagged key that the executor's harness turns back into the Python value:
  * `{"$tuple": [...]}`, `{"$set": [...]}`, `{"$complex": x}`, `{"$float": "2.0"}` and
- * `{"$dict": [[key, value], ...]}` (a dict whose key order JavaScript would change). Everything
+ * `{"$dict": [[key, value], ...]}` (a dict whose key order JavaScript would change), and
+ * `{"$digest": sha256}`: a value too large to travel, known by the digest of its canonical form
+ * (an executor returns it for a huge computed value; as an expected value it is compared by
+ * digest). Everything
  * else means what Python's `json` module reads: integers beyond 2^53 are bigints, `NaN` and
  * `Infinity` are the non-finite floats.
  */
@@ -31,6 +34,7 @@ export type PythonValue =
   | { $complex: PythonValue }
   | { $float: string }
   | { $dict: [string, PythonValue][] }
+  | { $digest: string }
   | { [key: string]: PythonValue };
 
 const needsExactParser = /\d{16,}|NaN|Infinity/;

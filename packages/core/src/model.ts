@@ -24,6 +24,11 @@ const testBase = {
   id: z.string().min(1),
   problemId: z.string().min(1),
   source: sourceSchema.optional(),
+  /**
+   * This test's time limit in milliseconds, in place of the request's `limits.timeMs` (EvalPlus
+   * gives each input a limit of its own, from the canonical solution's time on it).
+   */
+  timeMs: z.number().int().min(1).max(600_000).optional(),
 };
 
 /** One statement such as `assert f(x) == y`, run against the candidate's namespace. */

@@ -181,8 +181,14 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
   };
 }
 
-/** The harness's form of a test. */
+/** The harness's form of a test, with its own time limit where it has one. */
 function toHarnessTest(test: UnitTest): HarnessTest {
+  const form = harnessTestBody(test);
+  if (test.timeMs !== undefined) form.timeMs = test.timeMs;
+  return form;
+}
+
+function harnessTestBody(test: UnitTest): HarnessTest {
   switch (test.kind) {
     case "assert":
     case "unittest":

@@ -1,6 +1,8 @@
-import { loadProblems, withExpectedOutputs } from "@coderm/benchmarks";
+import { getDataset, loadProblems, withExpectedOutputs } from "@coderm/benchmarks";
 import { CodermError, type ExecutionLimits, type Executor, type Problem } from "@coderm/core";
 import { createJsonlWriter } from "@coderm/core/node";
+import { evalPlusResults, writeEvalPlusResults } from "./eval-results.js";
+import { type EvalPlusSettings, evalPlusDefaults, withEvalPlusLimits } from "./evalplus-rules.js";
 import {
   expectedOutputsFromExecutor,
   type JudgedSample,
@@ -10,6 +12,9 @@ import {
 import { readSamples, type Sample } from "./sample-files.js";
 
 const expectedOutputTimeMs = 120_000;
+// the canonical solutions are trusted and EvalPlus runs them without limits: some outputs hold
+// tens of millions of items (Mbpp/255)
+const expectedOutputMemoryMb = 16_384;
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -19,8 +24,20 @@ export interface EvaluateOptions {
   samplesFile: string;
   executor: Executor;
   limits: ExecutionLimits;
+  /**
+   * EvalPlus's benchmarks: its per-input time limits (from the canonical solution's time), in
+   * place of `limits.timeMs`; absent, every test gets `limits.timeMs`. Ignored elsewhere.
+   */
+  evalPlus?: EvalPlusSettings;
+  /**
+   * Run every test of EvalPlus's benchmarks, not stopping at a sequence's first failure
+   * (EvalPlus's `--test-details`).
+   */
+  testDetails?: boolean;
   /** Where to write one line per sample, in input order, with its verdicts. */
   detailsFile?: string;
+  /** Where to write EvalPlus's `eval_results.json` (EvalPlus's benchmarks only). */
+  evalResultsFile?: string;
   /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
   dataDir?: string;
   /**
@@ -44,6 +61,8 @@ export interface EvaluateResult {
   judged: JudgedSample[];
   /** pass@k in percent for each k the sample counts allow (`pass@1`, `pass@10`, ...). */
   scores: Record<string, number>;
+  /** EvalPlus's benchmarks: pass@k on the base inputs alone (the original benchmark's tests). */
+  baseScores?: Record<string, number>;
   problems: number;
   /** Problems without any sample (they count as unsolved). */
   problemsWithoutSamples: number;
@@ -61,6 +80,9 @@ export interface EvaluateResult {
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
   const emit = options.onEvent ?? (() => {});
   const { executor, limits } = options;
+  const dataset = getDataset(options.benchmark);
+  const evalPlus = dataset.groundTruth === "evalplus";
+  const referenceMs = new Map<string, number[]>();
   let problems = await loadProblems(
     options.benchmark,
     options.dataDir === undefined ? {} : { dataDir: options.dataDir },
@@ -73,15 +95,26 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     emit({ phase: "expected-outputs", total: problems.length });
     // EvalPlus runs the canonical solutions without a time limit (some outputs hold a million
     // items: Mbpp/255, HumanEval/130); two minutes an input stands in for none
-    const compute = expectedOutputsFromExecutor(executor, {
-      ...limits,
-      timeMs: Math.max(limits.timeMs, expectedOutputTimeMs),
-    });
+    const compute = expectedOutputsFromExecutor(
+      executor,
+      {
+        ...limits,
+        timeMs: Math.max(limits.timeMs, expectedOutputTimeMs),
+        memoryMb: Math.max(limits.memoryMb, expectedOutputMemoryMb),
+      },
+      referenceMs,
+    );
     problems = await withExpectedOutputs(problems, async (problem, tests) => {
       const values = await compute(problem, tests);
       emit({ phase: "expected-outputs", done: 1 });
       return values;
     });
+  }
+  if (evalPlus && options.evalPlus !== undefined) {
+    const settings = options.evalPlus;
+    problems = problems.map((problem) =>
+      withEvalPlusLimits(problem, referenceMs.get(problem.id) ?? [], settings),
+    );
   }
   const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const samples: Sample[] = [];
@@ -103,6 +136,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       problems: byId,
       executor,
       limits,
+      ...(evalPlus
+        ? {
+            stopAtFirstFailure: !options.testDetails,
+            evalPlus: options.evalPlus ?? evalPlusDefaults,
+          }
+        : {}),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onProgress: (event) =>
         emit(
@@ -121,9 +160,32 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const executeSeconds = (performance.now() - started) / 1000;
   if (options.detailsFile !== undefined) await writeDetails(options.detailsFile, judged);
   const sampledProblems = new Set(judged.map((sample) => sample.taskId)).size;
+  const scores = passAtKPercent(judged, byId.keys());
+  const baseScores = evalPlus
+    ? passAtKPercent(
+        judged.map((sample) => ({
+          taskId: sample.taskId,
+          passed: sample.sequences[0]?.status === "pass",
+        })),
+        byId.keys(),
+      )
+    : undefined;
+  if (options.evalResultsFile !== undefined) {
+    if (baseScores === undefined)
+      throw new CodermError(
+        "invalid-input",
+        `eval_results.json is EvalPlus's format: ${options.benchmark} is not one of its benchmarks`,
+        { field: "evalResultsFile" },
+      );
+    await writeEvalPlusResults(
+      options.evalResultsFile,
+      evalPlusResults(judged, byId, { base: baseScores, plus: scores }, dataset.files[0]!.sha256),
+    );
+  }
   return {
     judged,
-    scores: passAtKPercent(judged, byId.keys()),
+    scores,
+    ...(baseScores === undefined ? {} : { baseScores }),
     problems: byId.size,
     problemsWithoutSamples: byId.size - sampledProblems,
     executeSeconds,
@@ -138,6 +200,16 @@ async function writeDetails(path: string, judged: readonly JudgedSample[]): Prom
       await writer.write({
         task_id: sample.taskId,
         passed: sample.passed,
+        ...(sample.sequences.length > 1
+          ? {
+              sequences: sample.sequences.map(({ name, status, verdicts, testCount }) => ({
+                name,
+                status,
+                ran: verdicts.length,
+                tests: testCount,
+              })),
+            }
+          : {}),
         verdicts: sample.verdicts.map(({ testId, status, errorType, message, wallMs }) => ({
           test: testId,
           status,

@@ -4,6 +4,21 @@ export {
   rerankWithEarlyStopping,
 } from "./early-stopping.js";
 export {
+  type EvalPlusResultEntry,
+  type EvalPlusResults,
+  evalPlusResults,
+  writeEvalPlusResults,
+} from "./eval-results.js";
+export {
+  type EvalPlusSettings,
+  evalPlusDefaults,
+  type SequenceStatus,
+  sequenceStatus,
+  type TestSequence,
+  testSequences,
+  withEvalPlusLimits,
+} from "./evalplus-rules.js";
+export {
   type EvaluateEvent,
   type EvaluateOptions,
   type EvaluateResult,
@@ -43,6 +58,7 @@ export {
 export {
   expectedOutputsFromExecutor,
   type JudgedSample,
+  type JudgedSequence,
   type JudgeOptions,
   judgeSamples,
   passAtKPercent,

@@ -1,6 +1,7 @@
+import { totalmem } from "node:os";
 import { getDataset } from "@coderm/benchmarks";
-import type { ExecutionLimits } from "@coderm/core";
-import { evaluate } from "@coderm/pipeline";
+import { CodermError, type ExecutionLimits } from "@coderm/core";
+import { type EvalPlusSettings, evalPlusDefaults, evaluate } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
@@ -11,7 +12,7 @@ import {
   requireInputFile,
   type SkipBadLinesFlags,
 } from "../input-files.js";
-import { memoryLimitMb, timeLimitMs } from "../options.js";
+import { memoryLimitMb, positiveNumber, timeLimitMs } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
 import { createProgress, type Progress } from "../progress.js";
 
@@ -19,8 +20,12 @@ interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags {
   benchmark: string;
   samples: string;
   details?: string;
+  evalResults?: string;
   timeLimit?: number;
-  memoryLimit: number;
+  minTimeLimit: number;
+  gtTimeLimitFactor: number;
+  testDetails?: boolean;
+  memoryLimit?: number;
   json?: boolean;
 }
 
@@ -45,11 +50,35 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       "write one JSON line per input sample, in input order, with its verdicts",
     )
     .option(
+      "--eval-results <file>",
+      "humaneval+ and mbpp+: also write EvalPlus's eval_results.json (statuses, failing inputs, pass@k)",
+    )
+    .option(
       "--time-limit <ms>",
-      "time limit of one test in milliseconds (default: the benchmark's own: 3000 for HumanEval/MBPP, 1000 for the + sets)",
+      "one time limit in milliseconds for every test (default: the benchmark's own: 3000 for HumanEval/MBPP; for the + sets EvalPlus's per-input limits, below)",
       timeLimitMs,
     )
-    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 2048)
+    .option(
+      "--min-time-limit <s>",
+      "+ sets: EvalPlus's least per-input time limit in seconds",
+      positiveNumber,
+      evalPlusDefaults.minTimeLimitMs / 1000,
+    )
+    .option(
+      "--gt-time-limit-factor <x>",
+      "+ sets: EvalPlus's per-input limit as a multiple of the canonical solution's time",
+      positiveNumber,
+      evalPlusDefaults.timeLimitFactor,
+    )
+    .option(
+      "--test-details",
+      "+ sets: run every input instead of stopping base and plus inputs at their first failure",
+    )
+    .option(
+      "--memory-limit <mb>",
+      "memory limit of a candidate in MiB (default: the benchmark's own: 2048; EvalPlus's 4096 for the + sets, or EVALPLUS_MAX_MEMORY_BYTES)",
+      memoryLimitMb,
+    )
     .option("--json", "print JSON");
   addSkipBadLinesOption(command);
   addExecutorOptions(command).action((flags: EvalFlags) => runEval(flags, context));
@@ -59,33 +88,54 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
   const { output } = context;
   const started = performance.now();
   requireInputFile("--samples", flags.samples);
+  const dataset = getDataset(flags.benchmark);
+  const evalPlus = dataset.groundTruth === "evalplus";
   const limits: ExecutionLimits = {
-    timeMs: flags.timeLimit ?? getDataset(flags.benchmark).timeLimitMs,
-    memoryMb: flags.memoryLimit,
+    timeMs: flags.timeLimit ?? dataset.timeLimitMs,
+    memoryMb: flags.memoryLimit ?? (evalPlus ? evalPlusMemoryMb() : dataset.memoryLimitMb),
     outputBytes: 4096,
   };
+  // EvalPlus's per-input limits unless one limit is asked for
+  const settings: EvalPlusSettings | undefined =
+    evalPlus && flags.timeLimit === undefined
+      ? {
+          minTimeLimitMs: flags.minTimeLimit * 1000,
+          timeLimitFactor: flags.gtTimeLimitFactor,
+          perTaskTimeoutMs: evalPlusTaskTimeoutMs(),
+        }
+      : undefined;
   const opened = await startExecutor(flags);
   try {
     let progress: Progress | undefined;
-    const { judged, scores, problems, problemsWithoutSamples, executeSeconds, badLines } =
-      await evaluate({
-        benchmark: flags.benchmark,
-        samplesFile: flags.samples,
-        ...(flags.skipBadLines ? { skipBadLines: true } : {}),
-        executor: opened.executor,
-        limits,
-        ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
-        onEvent: (event) => {
-          if ("total" in event) {
-            progress?.finish();
-            progress = createProgress({
-              label: event.phase === "judging" ? "judging" : "expected outputs",
-              total: event.total,
-              stream: output.stderr,
-            });
-          } else progress?.advance(event.done);
-        },
-      });
+    const {
+      judged,
+      scores,
+      baseScores,
+      problems,
+      problemsWithoutSamples,
+      executeSeconds,
+      badLines,
+    } = await evaluate({
+      benchmark: flags.benchmark,
+      samplesFile: flags.samples,
+      ...(flags.skipBadLines ? { skipBadLines: true } : {}),
+      executor: opened.executor,
+      limits,
+      ...(settings === undefined ? {} : { evalPlus: settings }),
+      ...(flags.testDetails ? { testDetails: true } : {}),
+      ...(flags.evalResults === undefined ? {} : { evalResultsFile: flags.evalResults }),
+      ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
+      onEvent: (event) => {
+        if ("total" in event) {
+          progress?.finish();
+          progress = createProgress({
+            label: event.phase === "judging" ? "judging" : "expected outputs",
+            total: event.total,
+            stream: output.stderr,
+          });
+        } else progress?.advance(event.done);
+      },
+    });
     progress?.finish();
     reportSkippedLines(
       output,
@@ -109,6 +159,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
         message: error.message,
       })),
       ...scores,
+      ...(baseScores === undefined ? {} : { base: baseScores }),
       executions: {
         unique: stats.executed,
         cached: stats.cached,
@@ -128,7 +179,14 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
         [
           ["benchmark", flags.benchmark],
           ["samples", judged.length],
-          ...Object.entries(scores).map(([name, value]) => [name, value.toFixed(2)]),
+          ...Object.entries(baseScores ?? {}).map(([name, value]) => [
+            `${name} (base)`,
+            value.toFixed(2),
+          ]),
+          ...Object.entries(scores).map(([name, value]) => [
+            baseScores === undefined ? name : `${name} (base + plus)`,
+            value.toFixed(2),
+          ]),
           ["executed", stats.executed],
           ["from cache", stats.cached],
           ["wall s", report.timing.wall_s],
@@ -143,4 +201,36 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/**
+ * EvalPlus's memory limit: EVALPLUS_MAX_MEMORY_BYTES (4 GiB unless set; -1 for none), at most
+ * the machine's memory, in MiB.
+ */
+function evalPlusMemoryMb(): number {
+  const variable = process.env.EVALPLUS_MAX_MEMORY_BYTES;
+  const bytes = variable === undefined || variable === "" ? 4 * 1024 ** 3 : Number(variable);
+  if (!Number.isInteger(bytes) || (bytes < 1 && bytes !== -1))
+    throw new CodermError(
+      "invalid-input",
+      `EVALPLUS_MAX_MEMORY_BYTES must be a whole number of bytes or -1, not ${JSON.stringify(variable)}`,
+      { field: "EVALPLUS_MAX_MEMORY_BYTES" },
+    );
+  const machine = totalmem();
+  const chosen = bytes === -1 ? machine : Math.min(bytes, machine);
+  return Math.min(65_536, Math.max(16, Math.floor(chosen / 1024 ** 2)));
+}
+
+/** EvalPlus's whole-run limit of one sample's base or plus inputs: EVALPLUS_TIMEOUT_PER_TASK (60 s). */
+function evalPlusTaskTimeoutMs(): number {
+  const variable = process.env.EVALPLUS_TIMEOUT_PER_TASK;
+  if (variable === undefined || variable === "") return evalPlusDefaults.perTaskTimeoutMs;
+  const seconds = Number(variable);
+  if (!(seconds > 0) || !Number.isFinite(seconds))
+    throw new CodermError(
+      "invalid-input",
+      `EVALPLUS_TIMEOUT_PER_TASK must be a positive number of seconds, not ${JSON.stringify(variable)}`,
+      { field: "EVALPLUS_TIMEOUT_PER_TASK" },
+    );
+  return seconds * 1000;
 }

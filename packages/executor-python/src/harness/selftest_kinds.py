@@ -250,6 +250,61 @@ def k(xs):
     )
 
 
+def t_call_digests(h):
+    """Values too large to travel are compared by digest, consistently with ==."""
+    from coderm_harness.value_digest import digest_with_size
+
+    prog = """
+def big(n):
+    return [("red" * 10, "green" * 10, str(i)) for i in range(n)]
+def as_floats(n):
+    return [float(i) for i in range(n)]
+def text(n):
+    return "x" * n
+def other(n):
+    return object()
+"""
+    n = 200_000
+    res, _ = h.run(
+        req(
+            prog,
+            [
+                {"kind": "call", "entryPoint": "big", "args": [n]},
+                {"kind": "call", "entryPoint": "text", "args": [9 << 20]},
+                {"kind": "call", "entryPoint": "big", "args": [10]},
+            ],
+            timeMs=20000,
+        )
+    )
+    expect_eq(statuses(res), ["pass", "pass", "pass"])
+    digest = {
+        "$digest": digest_with_size([("red" * 10, "green" * 10, str(i)) for i in range(n)])[0]
+    }
+    expect_eq(res[0]["value"], digest)
+    expect_eq(res[1]["value"], {"$digest": digest_with_size("x" * (9 << 20))[0]})
+    expect_eq(res[2]["value"][0], {"$tuple": ["red" * 10, "green" * 10, "0"]})
+    ints = {"$digest": digest_with_size(list(range(1000)))[0]}
+    judged = [
+        {"kind": "call", "entryPoint": "big", "args": [n], "expected": digest},
+        {"kind": "call", "entryPoint": "big", "args": [n - 1], "expected": digest},
+        {"kind": "call", "entryPoint": "as_floats", "args": [1000], "expected": ints},
+        {"kind": "call", "entryPoint": "other", "args": [1], "expected": ints},
+        {"kind": "call", "entryPoint": "big", "args": [1], "expected": ints, "oracle": "set_eq"},
+    ]
+    res, _ = h.run(req(prog, judged, timeMs=20000))
+    expect_eq(
+        [(r["status"], r.get("errorType")) for r in res],
+        [
+            ("pass", None),
+            ("fail", "AssertionError"),
+            ("pass", None),  # 1.0 == 1: the digest agrees with ==
+            ("error", "UnserializableValue"),
+            ("error", "BadTest"),
+        ],
+    )
+    assert "no digest" in res[3]["message"], res[3]
+
+
 def t_call_oracles(h):
     prog = """
 def find_zero(xs):

@@ -12,7 +12,7 @@ import tempfile
 import time
 
 from .candidate_split import serve_split_test
-from .codec import DEFAULT_INT_DIGITS, decode_value, encode_value
+from .codec import DEFAULT_INT_DIGITS, decode_value, encode_value, output_value
 from .jobs import load_job, runs_program_alone
 from .oracles import LIVECODEBENCH_PRELUDE
 from .protocol import (
@@ -23,6 +23,7 @@ from .protocol import (
     ExitCode,
     PlanKind,
     RingSlot,
+    ValueForm,
 )
 from .records import ResultRecorder
 from .ring import RingWriter, ring_header
@@ -45,6 +46,8 @@ _GROUP = int(PlanKind.GROUP)
 _STDIO = int(PlanKind.STDIO)
 _CALL = int(PlanKind.CALL)
 _VALUE_SEQUENCE = int(PlanKind.VALUE_SEQUENCE)
+_DIGEST_ONLY = int(ValueForm.DIGEST)
+_DIGEST_WHEN_LARGE = int(ValueForm.DIGEST_WHEN_LARGE)
 _CANDIDATE = ProcessRole.CANDIDATE
 _EXIT_OK = int(ExitCode.OK)
 _EXIT_NOTIFY_FAILED = int(ExitCode.NOTIFY_FAILED)
@@ -406,7 +409,7 @@ class CandidateProcess:
             self.recorder.record(index, outcome[0], wall, cpu, outcome[1], outcome[2], value=values)
 
     def run_call(self, index, entry):
-        _, entry_point, args, convention, on_solution, seconds = entry
+        _, entry_point, args, convention, on_solution, value_form, seconds = entry
         program = self.job.program
         try:
             sys.set_int_max_str_digits(0)  # "$int" tags may hold very long integers
@@ -459,7 +462,7 @@ class CandidateProcess:
         except Exception:
             pass
         try:
-            value = encode_value(out)
+            value = output_value(out, value_form == _DIGEST_ONLY, value_form == _DIGEST_WHEN_LARGE)
             out = None
             self.recorder.record(index, VALUE_STATUS, wall, cpu, value=value)
         except BaseException as e:

@@ -10,6 +10,14 @@ import time
 from collections import Counter
 
 from .support import clip
+from .value_digest import (
+    DIGEST_TAG,
+    LARGE_TEXT_CHARACTERS,
+    OUTPUT_DIGEST_BYTES,
+    DigestError,
+    ValueDigest,
+    digest_with_size,
+)
 
 SAFE_INTEGER = (1 << 53) - 1  # larger integers travel as {"$int": ...}
 HEX_INTEGER_BITS = 16384  # beyond this many bits, {"$int"} holds hex (linear time)
@@ -152,6 +160,33 @@ def encode_value(v, depth=0, references=None):
     return {"$repr": clip(text), "$type": t.__name__}
 
 
+def output_value(value, digest_only, digest_when_large):
+    """What a candidate process reports for a call's value: the encoded value, or {"$digest"}
+    (see value_digest.py) when `digest_only`, or when `digest_when_large` and its canonical form
+    exceeds OUTPUT_DIGEST_BYTES (a value without a digest is then encoded as usual)."""
+    if digest_only:
+        return {DIGEST_TAG: digest_with_size(value)[0]}
+    if digest_when_large and _maybe_large(value):
+        try:
+            digest, size = digest_with_size(value)
+        except DigestError:
+            return encode_value(value)
+        if size > OUTPUT_DIGEST_BYTES:
+            return {DIGEST_TAG: digest}
+    return encode_value(value)
+
+
+_CONTAINER_TYPES = frozenset((list, tuple, dict, set, frozenset))
+_TEXT_TYPES = frozenset((str, bytes, bytearray))
+
+
+def _maybe_large(value):
+    """Whether a value may have a canonical form past OUTPUT_DIGEST_BYTES: any container (a few
+    items may hold millions), or a long string."""
+    t = type(value)
+    return t in _CONTAINER_TYPES or (t in _TEXT_TYPES and len(value) >= LARGE_TEXT_CHARACTERS)
+
+
 def decimal_integer(text):
     """int(text) for decimal text of at most MAX_DECIMAL_DIGITS digits, whatever the process's
     int-digit limit (which stays on); ValueError beyond."""
@@ -240,6 +275,8 @@ def _decode_tagged(d, references):
             if not all(type(p) is list and len(p) == 2 for p in v):
                 raise ValueError("malformed $dict")
             return dict(zip(spread_hashes([p[0] for p in v]), [p[1] for p in v]))
+        if k == DIGEST_TAG and type(v) is str:
+            return ValueDigest(v)
         if k == "$repr":
             return Opaque(str(v))
         if references is not None and k in ("$ref", "$module"):

@@ -9,6 +9,7 @@ from .oracles import evalplus_match, lcb_call_match, lcb_stdout_match
 from .protocol import FRAME_HEADER, VALUE_STATUS, PlanKind
 from .support import clip, safe_str
 from .timer import Timeout
+from .value_digest import ValueDigest
 
 LEAF_TYPES = frozenset((int, float, str, bytes, type(None), bool))
 PASS = ("pass", None, None)
@@ -57,6 +58,11 @@ def group_verdict(value, operator, literal, message):
 def call_verdict(value, expected, atol, oracle, args, convention=None):
     try:
         expected = decode_value(expected)
+        if type(expected) is ValueDigest:
+            # too large to travel: compared by digest (exact, consistent with ==)
+            if value == expected:
+                return PASS
+            return ("fail", "AssertionError", "the value differs (compared by digest)")
         if convention is not None:  # "livecodebench", the only one
             ok = lcb_call_match(value, expected)
         else:

@@ -19,8 +19,10 @@ from .protocol import (
     WATCHDOG_FACTOR,
     WATCHDOG_SLACK_S,
     PlanKind,
+    ValueForm,
 )
 from .support import clip, safe_str
+from .value_digest import DIGEST_TAG
 
 # what plan_test returns besides a PlanKind
 DECIDED = "decided"
@@ -159,12 +161,19 @@ def build_job(request, work_dir, output_path):
             _, entry_point, args, has_expected, expected, atol, oracle, convention = entry
             # LiveCodeBench calls Solution().<entry point> when the program text defines the class
             on_solution = convention is not None and "class Solution" in program
+            if has_expected and is_digest(expected):
+                value_form = ValueForm.DIGEST
+            elif not has_expected and oracle is None and convention is None:
+                value_form = ValueForm.DIGEST_WHEN_LARGE
+            else:
+                value_form = ValueForm.VALUE
             job.plan[index] = (
                 int(PlanKind.CALL),
                 entry_point,
                 args,
                 convention,
                 on_solution,
+                int(value_form),
                 seconds,
             )
             if has_expected:
@@ -174,6 +183,16 @@ def build_job(request, work_dir, output_path):
         job.plan[index] = (int(what), seconds)
         job.split_plan[index] = (int(what),) + entry[1:] + (seconds,)
     return job
+
+
+def is_digest(expected):
+    """Whether an expected value is a {"$digest": "<hex>"} (compared by digest)."""
+    return (
+        type(expected) is dict
+        and len(expected) == 1
+        and type(expected.get(DIGEST_TAG)) is str
+        and len(expected[DIGEST_TAG]) == 64
+    )
 
 
 def _convention(test):
@@ -251,6 +270,8 @@ def plan_test(test, group_asserts):
         convention = _convention(test)
         if oracle is not None and convention is not None:
             raise RequestError("a call test takes an oracle or a convention, not both")
+        if is_digest(expected) and (oracle is not None or convention is not None):
+            raise RequestError("an expected digest takes no oracle or convention")
         if oracle == "find_zero" and not (args and type(args[0]) is list):
             raise RequestError("the find_zero oracle needs the coefficient list as first argument")
         try:

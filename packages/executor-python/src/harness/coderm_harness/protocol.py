@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "7"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "8"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
@@ -122,6 +122,14 @@ class PlanKind(enum.IntEnum):
     CALL = 5  # evalplus call: the value of f(*args)
     STDIO = 6  # LiveCodeBench stdin/stdout
     VALUE_SEQUENCE = 7  # a check(candidate) made of value assertions, run as values
+
+
+class ValueForm(enum.IntEnum):
+    """How a call test's candidate process reports its value (in the test's plan entry)."""
+
+    VALUE = 0  # the encoded value
+    DIGEST = 1  # its digest only: the expected value is a {"$digest"}
+    DIGEST_WHEN_LARGE = 2  # output mode: the value, or its digest past OUTPUT_DIGEST_BYTES
 
 
 SPLIT_KINDS = frozenset(int(k) for k in (PlanKind.STATEMENT, PlanKind.CHECK, PlanKind.UNITTEST))
