@@ -1,6 +1,7 @@
 import { getDataset, loadProblems, withExpectedOutputs } from "@coderm/benchmarks";
 import { CodermError, type ExecutionLimits, type Executor, type Problem } from "@coderm/core";
 import { createJsonlWriter } from "@coderm/core/node";
+import { compareEvalResults, type EvalResultsComparison } from "./compare-eval-results.js";
 import { evalPlusResults, writeEvalPlusResults } from "./eval-results.js";
 import { type EvalPlusSettings, evalPlusDefaults, withEvalPlusLimits } from "./evalplus-rules.js";
 import {
@@ -38,6 +39,11 @@ export interface EvaluateOptions {
   detailsFile?: string;
   /** Where to write EvalPlus's `eval_results.json` (EvalPlus's benchmarks only). */
   evalResultsFile?: string;
+  /**
+   * An `eval_results.json` that EvalPlus wrote for the same samples: the result lists every sample
+   * whose base or plus verdict differs (EvalPlus's benchmarks only).
+   */
+  compareFile?: string;
   /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
   dataDir?: string;
   /**
@@ -63,6 +69,8 @@ export interface EvaluateResult {
   scores: Record<string, number>;
   /** EvalPlus's benchmarks: pass@k on the base inputs alone (the original benchmark's tests). */
   baseScores?: Record<string, number>;
+  /** With `compareFile`: where this run and EvalPlus's disagree. */
+  comparison?: EvalResultsComparison;
   problems: number;
   /** Problems without any sample (they count as unsolved). */
   problemsWithoutSamples: number;
@@ -82,6 +90,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const { executor, limits } = options;
   const dataset = getDataset(options.benchmark);
   const evalPlus = dataset.groundTruth === "evalplus";
+  for (const field of ["evalResultsFile", "compareFile"] as const) {
+    if (options[field] !== undefined && !evalPlus)
+      throw new CodermError(
+        "invalid-input",
+        `eval_results.json is EvalPlus's format: ${options.benchmark} is not one of its benchmarks`,
+        { field },
+      );
+  }
   const referenceMs = new Map<string, number[]>();
   let problems = await loadProblems(
     options.benchmark,
@@ -170,22 +186,24 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         byId.keys(),
       )
     : undefined;
-  if (options.evalResultsFile !== undefined) {
-    if (baseScores === undefined)
-      throw new CodermError(
-        "invalid-input",
-        `eval_results.json is EvalPlus's format: ${options.benchmark} is not one of its benchmarks`,
-        { field: "evalResultsFile" },
-      );
-    await writeEvalPlusResults(
-      options.evalResultsFile,
-      evalPlusResults(judged, byId, { base: baseScores, plus: scores }, dataset.files[0]!.sha256),
+  let comparison: EvalResultsComparison | undefined;
+  if (baseScores !== undefined) {
+    const results = evalPlusResults(
+      judged,
+      byId,
+      { base: baseScores, plus: scores },
+      dataset.files[0]!.sha256,
     );
+    if (options.evalResultsFile !== undefined)
+      await writeEvalPlusResults(options.evalResultsFile, results);
+    if (options.compareFile !== undefined)
+      comparison = await compareEvalResults(results, options.compareFile);
   }
   return {
     judged,
     scores,
     ...(baseScores === undefined ? {} : { baseScores }),
+    ...(comparison === undefined ? {} : { comparison }),
     problems: byId.size,
     problemsWithoutSamples: byId.size - sampledProblems,
     executeSeconds,

@@ -1,5 +1,10 @@
 export { type RunAllocationStudyOptions, runAllocationStudy } from "./allocation-study.js";
 export {
+  compareEvalResults,
+  type EvalResultsComparison,
+  type EvalResultsDifference,
+} from "./compare-eval-results.js";
+export {
   type RerankWithEarlyStoppingOptions,
   rerankWithEarlyStopping,
 } from "./early-stopping.js";

@@ -1,6 +1,6 @@
 import { totalmem } from "node:os";
 import { getDataset } from "@coderm/benchmarks";
-import { CodermError, type ExecutionLimits } from "@coderm/core";
+import { CodermError, type ExecutionLimits, stringifyJson } from "@coderm/core";
 import { type EvalPlusSettings, evalPlusDefaults, evaluate } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
@@ -21,6 +21,7 @@ interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags {
   samples: string;
   details?: string;
   evalResults?: string;
+  compare?: string;
   timeLimit?: number;
   minTimeLimit: number;
   gtTimeLimitFactor: number;
@@ -52,6 +53,10 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     .option(
       "--eval-results <file>",
       "humaneval+ and mbpp+: also write EvalPlus's eval_results.json (statuses, failing inputs, pass@k)",
+    )
+    .option(
+      "--compare <file>",
+      "humaneval+ and mbpp+: an eval_results.json that EvalPlus wrote for the same samples; list every sample whose verdict differs",
     )
     .option(
       "--time-limit <ms>",
@@ -111,6 +116,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       judged,
       scores,
       baseScores,
+      comparison,
       problems,
       problemsWithoutSamples,
       executeSeconds,
@@ -124,6 +130,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       ...(settings === undefined ? {} : { evalPlus: settings }),
       ...(flags.testDetails ? { testDetails: true } : {}),
       ...(flags.evalResults === undefined ? {} : { evalResultsFile: flags.evalResults }),
+      ...(flags.compare === undefined ? {} : { compareFile: flags.compare }),
       ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
       onEvent: (event) => {
         if ("total" in event) {
@@ -160,6 +167,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       })),
       ...scores,
       ...(baseScores === undefined ? {} : { base: baseScores }),
+      ...(comparison === undefined ? {} : { comparison }),
       executions: {
         unique: stats.executed,
         cached: stats.cached,
@@ -187,11 +195,34 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
             baseScores === undefined ? name : `${name} (base + plus)`,
             value.toFixed(2),
           ]),
+          ...(comparison === undefined
+            ? []
+            : [
+                [
+                  "differing from EvalPlus",
+                  `${comparison.differences.length} of ${comparison.samples}`,
+                ],
+              ]),
           ["executed", stats.executed],
           ["from cache", stats.cached],
           ["wall s", report.timing.wall_s],
         ],
       );
+      if (comparison !== undefined && comparison.differences.length > 0) {
+        output.stdout.write("\n");
+        printTable(
+          output,
+          ["task", "sample", "part", "coderm", "EvalPlus", "failing input (coderm | EvalPlus)"],
+          comparison.differences.map((difference) => [
+            difference.taskId,
+            difference.index,
+            difference.part,
+            difference.ours.status ?? "-",
+            difference.theirs.status ?? "-",
+            `${clipped(difference.ours.failingInputs)} | ${clipped(difference.theirs.failingInputs)}`,
+          ]),
+        );
+      }
     }
     context.exitCode = exitCodes.ok;
   } finally {
@@ -233,4 +264,9 @@ function evalPlusTaskTimeoutMs(): number {
       { field: "EVALPLUS_TIMEOUT_PER_TASK" },
     );
   return seconds * 1000;
+}
+
+function clipped(inputs: unknown[]): string {
+  const text = stringifyJson(inputs[0] ?? null);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

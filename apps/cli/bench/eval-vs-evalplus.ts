@@ -1,0 +1,104 @@
+/**
+ * Benchmark: `coderm eval --benchmark humaneval+` against EvalPlus's own evaluator on the same
+ * samples and the same number of workers: CodeT's CodeGen-16B HumanEval samples (the first
+ * `--per-task` of each task, as solutions), coderm cold (empty cache: expected outputs included)
+ * and warm, then EvalPlus, then the verdicts compared sample by sample (`coderm eval --compare`).
+ * Prints figures; asserts nothing.
+ *
+ *   CODERM_DATA_DIR=../shared/data EVALPLUS_COMMAND=/path/run-evalplus.sh \
+ *     pnpm --filter @coderm/cli bench [-- --per-task 10 --workers 1]
+ *
+ * `EVALPLUS_COMMAND DATASET SAMPLES` must run `python -m evalplus.evaluate --dataset DATASET
+ * --samples SAMPLES --parallel <workers> --i-just-wanna-run` from EvalPlus's source (which this
+ * project does not ship) and leave `SAMPLES` with `.jsonl` replaced by `.eval_results.json`.
+ * Without it only coderm's figures are printed.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadSampleSet } from "@coderm/benchmarks";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: {
+    "per-task": { type: "string", default: "10" },
+    workers: { type: "string", default: "1" },
+  },
+});
+const perTask = Number(values["per-task"]);
+const workers = values.workers;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+const set = await loadSampleSet("codet-humaneval-codegen16b");
+const directory = await mkdtemp(join(tmpdir(), "coderm-eval-bench-"));
+const samplesFile = join(directory, "samples.jsonl");
+const taken = new Map<string, number>();
+const lines: string[] = [];
+for (const candidate of set.candidates) {
+  const count = taken.get(candidate.problemId) ?? 0;
+  if (count >= perTask) continue;
+  taken.set(candidate.problemId, count + 1);
+  lines.push(JSON.stringify({ task_id: candidate.problemId, solution: candidate.code }));
+}
+await writeFile(samplesFile, `${lines.join("\n")}\n`);
+const samples = lines.length;
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const result = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}`);
+  return (performance.now() - started) / 1000;
+}
+
+const cache = join(directory, "cache");
+const codermArgs = [
+  "eval",
+  "--benchmark",
+  "humaneval+",
+  "--samples",
+  samplesFile,
+  "--workers",
+  workers,
+  "--cpu-slots",
+  "0",
+  "--json",
+];
+const env = { ...process.env, CODERM_CACHE_DIR: cache };
+const coderm = join(root, "coderm");
+const cold = timed(coderm, codermArgs, env);
+const warm = timed(coderm, codermArgs, env);
+const rows: [string, number][] = [
+  ["coderm eval, cold (expected outputs included)", cold],
+  ["coderm eval, warm", warm],
+];
+const reference = process.env.EVALPLUS_COMMAND;
+let differing: string | undefined;
+if (reference !== undefined && reference !== "") {
+  const evalplus = timed(reference, ["humaneval", samplesFile], process.env);
+  rows.push(["evalplus.evaluate (ground truth cached)", evalplus]);
+  const compared = spawnSync(
+    coderm,
+    [...codermArgs, "--compare", samplesFile.replace(/\.jsonl$/, ".eval_results.json")],
+    { env, encoding: "utf8" },
+  );
+  const report = JSON.parse(compared.stdout) as {
+    comparison: { samples: number; differences: unknown[] };
+  };
+  differing = `${report.comparison.differences.length} of ${report.comparison.samples} samples`;
+}
+
+console.log(
+  `HumanEval+ on CodeT's CodeGen-16B samples: ${samples} samples (${perTask} a task), ${workers} worker(s) each`,
+);
+const evalplusSeconds = rows.find(([name]) => name.startsWith("evalplus"))?.[1];
+for (const [name, seconds] of rows) {
+  const ratio = evalplusSeconds === undefined ? "" : `  ${(evalplusSeconds / seconds).toFixed(2)}x`;
+  console.log(
+    `${name.padEnd(48)} ${seconds.toFixed(1).padStart(7)} s  ${(samples / seconds).toFixed(1).padStart(7)} samples/s${ratio}`,
+  );
+}
+if (differing !== undefined) console.log(`verdicts differing from EvalPlus: ${differing}`);
+else console.log("EvalPlus not run: set EVALPLUS_COMMAND (see this file's header)");
