@@ -1,1 +1,3 @@
-export { default } from "@coderm/tsup-config";
+import { defineLibraryConfig } from "@coderm/tsup-config";
+
+export default defineLibraryConfig({ entry: ["src/index.ts", "src/testing/index.ts"] });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -165,6 +165,26 @@ describe("resolveDatasetFile downloading", () => {
       message: expect.stringContaining(`downloaded from ${mirror}/mbpp/sanitized-mbpp.json`),
     });
     expect(await readdir(join(cacheDir, "mbpp"))).toEqual([]);
+  });
+
+  it("holds an unpinned file (LiveCodeBench's) to the digest of its first download", async () => {
+    const path = "livecodebench/test5.jsonl";
+    served.set(`/data/${path}`, Buffer.from('{"question_id": "a"}\n'));
+    const cacheDir = await temporaryDir();
+    const resolved = await resolveDatasetFile("livecodebench", path, { cacheDir, mirror });
+    const recorded = readFileSync(`${resolved.localPath}.sha256`, "utf8").trim();
+    expect(recorded).toBe(createHash("sha256").update('{"question_id": "a"}\n').digest("hex"));
+    await resolveDatasetFile("livecodebench", path, { cacheDir, mirror });
+    // the cached copy changed since: refused, naming the recorded digest
+    writeFileSync(resolved.localPath, '{"question_id": "b"}\n');
+    await expect(
+      resolveDatasetFile("livecodebench", path, { cacheDir, mirror }),
+    ).rejects.toMatchObject({
+      code: "checksum-mismatch",
+      message: expect.stringContaining(
+        `expected ${recorded} (recorded when it was first downloaded)`,
+      ),
+    });
   });
 
   it("names the address and the offline remedy when a download fails", async () => {

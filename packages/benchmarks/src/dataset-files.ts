@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -149,12 +149,14 @@ async function download(
         { cause, details: { dataset: dataset.name, path: file.path, url } },
       );
     }
-    await verify(dataset, file, temporary, `downloaded from ${url}`);
+    const digest = await verify(dataset, file, temporary, `downloaded from ${url}`);
     const gzipped = await isGzipFile(temporary);
     const localPath = join(
       cacheDir,
       variants(file.path).find((path) => path.endsWith(".gz") === gzipped)!,
     );
+    // an unpinned file: its first download's digest is kept, and later reads are held to it
+    if (file.sha256 === undefined) await writeFile(recordedDigestPath(localPath), `${digest}\n`);
     await rename(temporary, localPath);
     return localPath;
   } finally {
@@ -191,15 +193,17 @@ async function fetchToFile(
 const digests = new Map<string, Promise<string>>();
 
 /**
- * Checks the sha256 of the file's decompressed content. A file already hashed in this process
- * (same inode, size and modification time, so also after a rename) is not read again.
+ * Checks the sha256 of the file's decompressed content against the registry's, or for an
+ * unpinned file against the digest recorded at its first download (none for a file of a data
+ * directory), and returns it. A file already hashed in this process (same inode, size and
+ * modification time, so also after a rename) is not read again.
  */
 async function verify(
   dataset: Dataset,
   file: DatasetFile,
   localPath: string,
   hint?: string,
-): Promise<void> {
+): Promise<string> {
   const { dev, ino, size, mtimeMs } = await stat(localPath);
   const key = `${dev}:${ino}:${size}:${mtimeMs}`;
   let digest = digests.get(key);
@@ -209,16 +213,33 @@ async function verify(
     digest.catch(() => digests.delete(key));
   }
   const actual = await digest;
-  if (actual !== file.sha256) {
+  const expected = file.sha256 ?? (await recordedDigest(localPath));
+  if (expected !== undefined && actual !== expected) {
     throw new CodermError(
       "checksum-mismatch",
-      `dataset "${dataset.name}": ${file.path} has sha256 ${actual}, expected ${file.sha256}` +
+      `dataset "${dataset.name}": ${file.path} has sha256 ${actual}, expected ${expected}` +
+        (file.sha256 === undefined ? " (recorded when it was first downloaded)" : "") +
         (hint === undefined ? "" : ` (${hint})`),
       {
         file: localPath,
-        details: { dataset: dataset.name, path: file.path, expected: file.sha256, actual },
+        details: { dataset: dataset.name, path: file.path, expected, actual },
       },
     );
+  }
+  return actual;
+}
+
+/** Where the digest of an unpinned file's first download is kept: beside the file. */
+function recordedDigestPath(localPath: string): string {
+  return `${localPath}.sha256`;
+}
+
+async function recordedDigest(localPath: string): Promise<string | undefined> {
+  try {
+    const text = (await readFile(recordedDigestPath(localPath), "utf8")).trim();
+    return /^[0-9a-f]{64}$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
   }
 }
 

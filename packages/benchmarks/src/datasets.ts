@@ -1,4 +1,5 @@
 import { CodermError, type Language } from "@coderm/core";
+import { liveCodeBenchFiles } from "./livecodebench.js";
 
 /** What a dataset holds: problems with ground truth, or a released set of model samples. */
 export type DatasetKind = "benchmark" | "sample-set";
@@ -11,8 +12,13 @@ export interface DatasetFile {
   url: string;
   /** True when the upstream file is gzip-compressed. */
   gzipped: boolean;
-  /** sha256 hex of the decompressed content, so a gzipped and a plain copy check the same. */
-  sha256: string;
+  /**
+   * sha256 hex of the decompressed content, so a gzipped and a plain copy check the same. Absent
+   * for a file whose digest could not be taken when it was registered (LiveCodeBench's: its host
+   * is not reachable from where this project is built): such a file is held to the digest of its
+   * first download, recorded beside it in the cache.
+   */
+  sha256?: string;
 }
 
 /** A dataset coderm knows how to fetch, verify and load. */
@@ -52,6 +58,8 @@ const github = "https://raw.githubusercontent.com";
 const codet = `${github}/microsoft/CodeT/main/CodeT/data`;
 const multiplE = `${github}/deepseek-ai/DeepSeek-Coder/main/Evaluation/HumanEval/data`;
 const codegen16b = "HumanEval_codegen16B_temp0.8_topp0.95_num100_max300";
+const liveCodeBenchUpstream =
+  "https://huggingface.co/datasets/livecodebench/code_generation_lite/resolve/main";
 
 /** Every dataset coderm knows, in a stable order. */
 export const datasets = [
@@ -130,6 +138,24 @@ export const datasets = [
         sha256: "b54e762755248ca411b523c917fa9f93c07b5ff2966bf60b3917b853926a3dad",
       },
     ],
+  },
+  {
+    name: "livecodebench",
+    description:
+      "LiveCodeBench code_generation_lite: contest problems by release (v1 … v6), stdin and functional tests",
+    language: "python",
+    kind: "benchmark",
+    // LiveCodeBench's default per-test timeout (lcb_runner --timeout)
+    timeLimitMs: 6000,
+    judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
+    license: "CC-BY-4.0",
+    files: liveCodeBenchFiles.map((file) => ({
+      path: `livecodebench/${file}`,
+      url: `${liveCodeBenchUpstream}/${file}`,
+      gzipped: false,
+    })),
   },
   {
     name: "humaneval-x-js",

@@ -11,19 +11,16 @@ import {
   readLiveCodeBench,
   readPickledString,
 } from "./livecodebench.js";
+import {
+  liveCodeBenchRecord,
+  pythonPrivateTests,
+  writeLiveCodeBenchFixture,
+} from "./testing/index.js";
 
 /** What Python's pickle writes for `value` under `protocol` (a real Python process). */
 function pythonPickle(expression: string, protocol: number): Buffer {
   const script = `import pickle, sys; sys.stdout.buffer.write(pickle.dumps(${expression}, protocol=${protocol}))`;
   return execFileSync("python3", ["-c", script]);
-}
-
-/** LiveCodeBench's private test-case encoding, written by Python as its dataset builders do. */
-function pythonPrivateTests(cases: unknown[]): string {
-  const script =
-    "import base64, json, pickle, sys, zlib; cases = sys.stdin.read(); " +
-    "sys.stdout.write(base64.b64encode(zlib.compress(pickle.dumps(cases))).decode())";
-  return execFileSync("python3", ["-c", script], { input: JSON.stringify(cases) }).toString();
 }
 
 describe("readPickledString", () => {
@@ -98,53 +95,12 @@ describe("liveCodeBenchReleaseFiles", () => {
 describe("readLiveCodeBench", () => {
   let dir: string;
   let fixture: string;
-  const record = (fields: Record<string, string>) => ({
-    question_title: "Sum",
-    question_content: "Read two integers and print their sum.",
-    platform: "atcoder",
-    question_id: "abc300_a",
-    contest_id: "abc300",
-    contest_date: "2023-04-29T00:00:00",
-    starter_code: "",
-    difficulty: "easy",
-    public_test_cases: JSON.stringify([{ input: "1 2\n", output: "3\n", testtype: "stdin" }]),
-    private_test_cases: "[]",
-    metadata: "{}",
-    ...fields,
-  });
+  const record = liveCodeBenchRecord;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "coderm-lcb-"));
     fixture = join(dir, "test5.jsonl");
-    const records = [
-      record({
-        private_test_cases: pythonPrivateTests([
-          { input: "10 20\n", output: "30\n", testtype: "stdin" },
-          { input: "0.5 0.25\n", output: "0.75\n", testtype: "stdin" },
-        ]),
-      }),
-      record({
-        question_id: "1234B",
-        platform: "codeforces",
-        contest_id: "1234",
-        contest_date: "2024-08-15T14:35:00",
-        difficulty: "medium",
-      }),
-      record({
-        question_id: "two-sum",
-        platform: "leetcode",
-        contest_date: "2024-09-02T00:00:00",
-        starter_code: "class Solution:\n    def twoSum(self, nums, target):\n        ",
-        public_test_cases: JSON.stringify([
-          { input: "[2, 7, 11]\n9", output: "[0, 1]", testtype: "functional" },
-        ]),
-        private_test_cases: pythonPrivateTests([
-          { input: "[3, 3]\n6", output: "[0, 1]", testtype: "functional" },
-        ]),
-        metadata: JSON.stringify({ func_name: "twoSum" }),
-      }),
-    ];
-    await writeFile(fixture, `${records.map((value) => JSON.stringify(value)).join("\n")}\n`);
+    await writeLiveCodeBenchFixture(fixture);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,9 @@ describe("loadProblems and loadSampleSet", () => {
   it("reject an unknown dataset, naming the known ones", async () => {
     await expect(loadProblems("humaneval-pro")).rejects.toMatchObject({
       code: "not-found",
-      message: expect.stringContaining("known: humaneval, humaneval+, mbpp, mbpp+, humaneval-x-js"),
+      message: expect.stringContaining(
+        "known: humaneval, humaneval+, mbpp, mbpp+, livecodebench, humaneval-x-js",
+      ),
     });
   });
 

@@ -6,10 +6,19 @@ import { type DatasetName, datasets, getDataset } from "./datasets.js";
 import { readHumanEvalPlus, readMbppPlus } from "./evalplus.js";
 import { readHumanEval } from "./humaneval.js";
 import { readHumanEvalX, readMultiplE } from "./javascript.js";
+import {
+  type LiveCodeBenchWindow,
+  liveCodeBenchReleaseFiles,
+  liveCodeBenchToProblem,
+  readLiveCodeBench,
+} from "./livecodebench.js";
 import { readMbpp } from "./mbpp.js";
 
 // The first file of every dataset holds its problems.
-const problemReaders: Record<DatasetName, (path: string) => Promise<Problem[]>> = {
+const problemReaders: Record<
+  Exclude<DatasetName, "livecodebench">,
+  (path: string) => Promise<Problem[]>
+> = {
   humaneval: readHumanEval,
   "humaneval+": readHumanEvalPlus,
   mbpp: readMbpp,
@@ -20,13 +29,42 @@ const problemReaders: Record<DatasetName, (path: string) => Promise<Problem[]>> 
   "codet-humaneval-codegen16b": readHumanEval,
 };
 
+/** Options of {@link loadProblems}. */
+export interface LoadProblemsOptions extends DatasetOptions {
+  /** LiveCodeBench: its version tag (`release_v5`, `v5`, `v4_v6`, ...; default `release_latest`). */
+  release?: string;
+  /** LiveCodeBench: keep the problems whose contest date lies in this window. */
+  window?: LiveCodeBenchWindow;
+}
+
 /**
- * Loads the problems of a dataset (fetching and verifying its file first, see
+ * Loads the problems of a dataset (fetching and verifying its files first, see
  * {@link resolveDataset}). Benchmarks come with their ground-truth tests; a sample set gives the
- * problems its samples answer.
+ * problems its samples answer. LiveCodeBench reads the files of one version tag, within a date
+ * window.
  */
-export async function loadProblems(name: string, options: DatasetOptions = {}): Promise<Problem[]> {
+export async function loadProblems(
+  name: string,
+  options: LoadProblemsOptions = {},
+): Promise<Problem[]> {
   const dataset = getDataset(name);
+  if (dataset.name === "livecodebench") {
+    const files = liveCodeBenchReleaseFiles(options.release ?? "release_latest");
+    const paths = await Promise.all(
+      files.map(
+        async (file) =>
+          (await resolveDatasetFile(dataset.name, `livecodebench/${file}`, options)).localPath,
+      ),
+    );
+    return (await readLiveCodeBench(paths, options.window)).map(liveCodeBenchToProblem);
+  }
+  if (options.release !== undefined || options.window !== undefined) {
+    throw new CodermError(
+      "invalid-input",
+      `a release and a date window select LiveCodeBench's problems, not ${dataset.name}'s`,
+      { field: options.release !== undefined ? "release" : "window" },
+    );
+  }
   const { localPath } = await resolveDatasetFile(dataset.name, dataset.files[0]!.path, options);
   return problemReaders[dataset.name](localPath);
 }

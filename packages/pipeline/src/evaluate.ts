@@ -46,6 +46,12 @@ export interface EvaluateOptions {
   compareFile?: string;
   /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
   dataDir?: string;
+  /** LiveCodeBench: the version tag (`release_v5`, `v5`, ...; default `release_latest`). */
+  release?: string;
+  /** LiveCodeBench: problems from this contest date on (`YYYY-MM-DD`), after a model's cutoff. */
+  since?: string;
+  /** LiveCodeBench: problems up to this contest date (`YYYY-MM-DD`). */
+  until?: string;
   /**
    * Skip bad lines of the samples file (returned in `badLines`); by default the first one is
    * thrown, naming its file and line.
@@ -71,6 +77,11 @@ export interface EvaluateResult {
   baseScores?: Record<string, number>;
   /** With `compareFile`: where this run and EvalPlus's disagree. */
   comparison?: EvalResultsComparison;
+  /**
+   * pass@k by the problems' difficulty (LiveCodeBench's easy, medium, hard), for benchmarks that
+   * label it.
+   */
+  byDifficulty?: Record<string, Record<string, number>>;
   problems: number;
   /** Problems without any sample (they count as unsolved). */
   problemsWithoutSamples: number;
@@ -99,10 +110,22 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       );
   }
   const referenceMs = new Map<string, number[]>();
-  let problems = await loadProblems(
-    options.benchmark,
-    options.dataDir === undefined ? {} : { dataDir: options.dataDir },
-  );
+  let problems = await loadProblems(options.benchmark, {
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.release === undefined ? {} : { release: options.release }),
+    ...(options.since === undefined && options.until === undefined
+      ? {}
+      : {
+          window: {
+            ...(options.since === undefined ? {} : { since: options.since }),
+            ...(options.until === undefined ? {} : { until: options.until }),
+          },
+        }),
+  });
+  if (problems.length === 0)
+    throw new CodermError("invalid-input", `${options.benchmark} has no problems in that window`, {
+      field: "since",
+    });
   if (
     problems.some((problem) =>
       problem.tests?.some((test) => test.kind === "call" && test.expected === undefined),
@@ -186,13 +209,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         byId.keys(),
       )
     : undefined;
+  const byDifficulty = scoresByDifficulty(judged, problems);
   let comparison: EvalResultsComparison | undefined;
   if (baseScores !== undefined) {
     const results = evalPlusResults(
       judged,
       byId,
       { base: baseScores, plus: scores },
-      dataset.files[0]!.sha256,
+      dataset.files[0]!.sha256 ?? "",
     );
     if (options.evalResultsFile !== undefined)
       await writeEvalPlusResults(options.evalResultsFile, results);
@@ -204,6 +228,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     scores,
     ...(baseScores === undefined ? {} : { baseScores }),
     ...(comparison === undefined ? {} : { comparison }),
+    ...(byDifficulty === undefined ? {} : { byDifficulty }),
     problems: byId.size,
     problemsWithoutSamples: byId.size - sampledProblems,
     executeSeconds,
@@ -240,4 +265,25 @@ async function writeDetails(path: string, judged: readonly JudgedSample[]): Prom
   } finally {
     await writer.close();
   }
+}
+
+function scoresByDifficulty(
+  judged: readonly JudgedSample[],
+  problems: readonly Problem[],
+): Record<string, Record<string, number>> | undefined {
+  const groups = new Map<string, string[]>();
+  for (const problem of problems) {
+    const difficulty = problem.metadata?.difficulty;
+    if (typeof difficulty !== "string") return undefined;
+    groups.set(difficulty, [...(groups.get(difficulty) ?? []), problem.id]);
+  }
+  const result: Record<string, Record<string, number>> = {};
+  for (const [difficulty, ids] of groups) {
+    const members = new Set(ids);
+    result[difficulty] = passAtKPercent(
+      judged.filter((sample) => members.has(sample.taskId)),
+      ids,
+    );
+  }
+  return result;
 }

@@ -21,7 +21,10 @@ interface FileCheck {
   localPath: string | null;
   ok: boolean;
   sha256: string | null;
-  expected: string;
+  /** The registry's sha256; null for an unpinned file (held to its first download's digest). */
+  expected: string | null;
+  /** Not present (in the data directory or the cache). */
+  absent?: true;
   error?: string;
 }
 
@@ -79,7 +82,8 @@ export function registerDatasetsCommand(program: Command, context: CommandContex
         download: false,
         stderr: output.stderr,
       });
-      report(context, checks, options.json === true);
+      // every dataset by default: those not present are listed, not failed
+      report(context, checks, options.json === true, names.length === 0);
     });
 
   registerExport(command, context);
@@ -213,8 +217,8 @@ async function checkDatasets(
           path: file.path,
           localPath,
           ok: true,
-          sha256: file.sha256,
-          expected: file.sha256,
+          sha256: file.sha256 ?? null,
+          expected: file.sha256 ?? null,
         });
       } catch (error) {
         if (!CodermError.isInstance(error)) throw error;
@@ -224,7 +228,8 @@ async function checkDatasets(
           localPath: error.file ?? null,
           ok: false,
           sha256: typeof details.actual === "string" ? details.actual : null,
-          expected: file.sha256,
+          expected: file.sha256 ?? null,
+          ...(error.code === "not-found" ? { absent: true as const } : {}),
           error: error.message,
         });
       } finally {
@@ -241,11 +246,13 @@ function report(
   context: CommandContext,
   checks: { dataset: Dataset; files: FileCheck[] }[],
   json: boolean,
+  absentIsFine = false,
 ): void {
   const { output } = context;
+  const fine = (file: FileCheck) => file.ok || (absentIsFine && file.absent === true);
   const rows = checks.map(({ dataset, files }) => ({
     name: dataset.name,
-    ok: files.every((file) => file.ok),
+    ok: files.every(fine),
     path: files[0]?.localPath ?? null,
     sha256: files[0]?.sha256 ?? null,
     files,
@@ -259,7 +266,7 @@ function report(
       rows.flatMap((row) =>
         row.files.map((file, index) => [
           index === 0 ? row.name : "",
-          file.ok ? "OK" : "FAILED",
+          file.ok ? "OK" : fine(file) ? "ABSENT" : "FAILED",
           file.sha256?.slice(0, 16) ?? "-",
           file.localPath ?? file.path,
         ]),
@@ -267,7 +274,7 @@ function report(
     );
   }
   for (const row of rows) {
-    for (const file of row.files) if (!file.ok) output.stderr.write(`coderm: ${file.error}\n`);
+    for (const file of row.files) if (!fine(file)) output.stderr.write(`coderm: ${file.error}\n`);
   }
   if (rows.some((row) => !row.ok)) context.exitCode = exitCodes.failure;
 }

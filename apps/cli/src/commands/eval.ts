@@ -22,6 +22,9 @@ interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags {
   details?: string;
   evalResults?: string;
   compare?: string;
+  release?: string;
+  since?: string;
+  until?: string;
   timeLimit?: number;
   minTimeLimit: number;
   gtTimeLimitFactor: number;
@@ -54,6 +57,15 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       "--eval-results <file>",
       "humaneval+ and mbpp+: also write EvalPlus's eval_results.json (statuses, failing inputs, pass@k)",
     )
+    .option(
+      "--release <tag>",
+      "livecodebench: its version tag (release_v1 … release_v6, release_latest, v5, v4_v6, ...; default release_latest)",
+    )
+    .option(
+      "--since <date>",
+      "livecodebench: problems from this contest date on (YYYY-MM-DD), e.g. after a model's cutoff",
+    )
+    .option("--until <date>", "livecodebench: problems up to this contest date (YYYY-MM-DD)")
     .option(
       "--compare <file>",
       "humaneval+ and mbpp+: an eval_results.json that EvalPlus wrote for the same samples; list every sample whose verdict differs",
@@ -117,6 +129,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       scores,
       baseScores,
       comparison,
+      byDifficulty,
       problems,
       problemsWithoutSamples,
       executeSeconds,
@@ -131,6 +144,9 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       ...(flags.testDetails ? { testDetails: true } : {}),
       ...(flags.evalResults === undefined ? {} : { evalResultsFile: flags.evalResults }),
       ...(flags.compare === undefined ? {} : { compareFile: flags.compare }),
+      ...(flags.release === undefined ? {} : { release: flags.release }),
+      ...(flags.since === undefined ? {} : { since: flags.since }),
+      ...(flags.until === undefined ? {} : { until: flags.until }),
       ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
       onEvent: (event) => {
         if ("total" in event) {
@@ -168,6 +184,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       ...scores,
       ...(baseScores === undefined ? {} : { base: baseScores }),
       ...(comparison === undefined ? {} : { comparison }),
+      ...(byDifficulty === undefined ? {} : { by_difficulty: byDifficulty }),
       executions: {
         unique: stats.executed,
         cached: stats.cached,
@@ -195,6 +212,12 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
             baseScores === undefined ? name : `${name} (base + plus)`,
             value.toFixed(2),
           ]),
+          ...Object.entries(byDifficulty ?? {}).flatMap(([difficulty, values]) =>
+            Object.entries(values).map(([name, value]) => [
+              `${name} (${difficulty})`,
+              value.toFixed(2),
+            ]),
+          ),
           ...(comparison === undefined
             ? []
             : [

@@ -1,0 +1,5 @@
+export {
+  liveCodeBenchRecord,
+  pythonPrivateTests,
+  writeLiveCodeBenchFixture,
+} from "./livecodebench-fixture.js";
