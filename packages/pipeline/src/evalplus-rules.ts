@@ -133,20 +133,28 @@ export function allowedMs(
 export type SequenceStatus = "pass" | "fail" | "timeout";
 
 /**
- * EvalPlus's status of a sequence from the verdicts of the tests that ran, in order: `pass` when
- * every test passed, `timeout` when the tests' total time exceeds what EvalPlus allows the whole
- * run ({@link allowedMs}), else `fail`. A per-input timeout is a
- * failure, as in EvalPlus.
+ * The status of a sequence from the verdicts of the tests that ran, in order: `pass` when every
+ * test ran and passed, else `fail`. Under EvalPlus's `settings` it is a `timeout` when the tests'
+ * total time exceeds what EvalPlus allows the whole run ({@link allowedMs}); a per-input timeout
+ * is a failure, as in EvalPlus, and an empty sequence passes (EvalPlus's empty plus inputs).
+ * Without them, a sequence without tests fails.
  */
 export function sequenceStatus(
   tests: readonly UnitTest[],
   verdicts: readonly Verdict[],
-  settings: EvalPlusSettings,
+  settings: EvalPlusSettings | undefined,
   testDetails: boolean,
 ): SequenceStatus {
-  const spentMs = verdicts.reduce((sum, verdict) => sum + verdict.wallMs, 0);
-  if (spentMs > allowedMs(tests, settings, testDetails)) return "timeout";
+  if (settings !== undefined && spentMs(verdicts) > allowedMs(tests, settings, testDetails))
+    return "timeout";
   const passed =
-    verdicts.length === tests.length && verdicts.every((verdict) => verdict.status === "pass");
+    (tests.length > 0 || settings !== undefined) &&
+    verdicts.length === tests.length &&
+    verdicts.every((verdict) => verdict.status === "pass");
   return passed ? "pass" : "fail";
+}
+
+/** The wall time the tests behind these verdicts took together. */
+export function spentMs(verdicts: readonly Verdict[]): number {
+  return verdicts.reduce((sum, verdict) => sum + verdict.wallMs, 0);
 }

@@ -17,6 +17,7 @@ import {
   type EvalPlusSettings,
   type SequenceStatus,
   sequenceStatus,
+  spentMs,
   type TestSequence,
   testSequences,
 } from "./evalplus-rules.js";
@@ -160,21 +161,15 @@ function sendNextChunk(
     const verdicts = ran.map((index) => judgement.received.get(index)!);
     const failedAt = verdicts.findIndex((verdict) => verdict.status !== "pass");
     const sequenceTests = tests.slice(sequence.start, sequence.end);
+    const testDetails = !options.stopAtFirstFailure;
     const over =
-      options.evalPlus !== undefined &&
-      sequenceStatus(sequenceTests, verdicts, options.evalPlus, !options.stopAtFirstFailure) ===
-        "timeout";
+      sequenceStatus(sequenceTests, verdicts, options.evalPlus, testDetails) === "timeout";
     const stopped = options.stopAtFirstFailure === true && failedAt !== -1;
     if (judgement.next >= sequence.end || stopped || over) {
       const kept = stopped ? verdicts.slice(0, failedAt + 1) : verdicts;
       judgement.outcomes.push({
         name: sequence.name,
-        status:
-          options.evalPlus === undefined
-            ? kept.length === sequenceTests.length && failedAt === -1 && sequenceTests.length > 0
-              ? "pass"
-              : "fail"
-            : sequenceStatus(sequenceTests, kept, options.evalPlus, !options.stopAtFirstFailure),
+        status: sequenceStatus(sequenceTests, kept, options.evalPlus, testDetails),
         verdicts: kept,
         testCount: sequenceTests.length,
       });
@@ -194,8 +189,7 @@ function sendNextChunk(
       options.evalPlus === undefined
         ? Number.POSITIVE_INFINITY
         : chunkWorstFactor *
-          (allowedMs(sequenceTests, options.evalPlus, !options.stopAtFirstFailure) -
-            verdicts.reduce((sum, verdict) => sum + verdict.wallMs, 0));
+          (allowedMs(sequenceTests, options.evalPlus, testDetails) - spentMs(verdicts));
     const chunk: UnitTest[] = [];
     let chunkWorstMs = 0;
     for (let index = judgement.next; index < sequence.end && chunk.length < size; index++) {
