@@ -14,8 +14,8 @@ export interface DatasetFile {
   gzipped: boolean;
   /**
    * sha256 hex of the decompressed content, so a gzipped and a plain copy check the same. Absent
-   * for a file whose digest could not be taken when it was registered (LiveCodeBench's: its host
-   * is not reachable from where this project is built): such a file is held to the digest of its
+   * for a file whose digest could not be taken when it was registered (LiveCodeBench's and the
+   * original MBPP's: their hosts are not reachable from where this project is built): such a file is held to the digest of its
    * first download, recorded beside it in the cache.
    */
   sha256?: string;
@@ -117,6 +117,25 @@ export const datasets = [
         url: `${github}/google-research/google-research/master/mbpp/sanitized-mbpp.json`,
         gzipped: false,
         sha256: "ca95deaa9a01ef0a6f439f88bcf0dd3db3563d22f22aad6cae04ebb9a8d8c8e9",
+      },
+    ],
+  },
+  {
+    name: "mbpp-full",
+    description:
+      "MBPP (original): 974 crowd-sourced Python problems with assert tests; its split (test: 11–510) in each problem's metadata",
+    language: "python",
+    kind: "benchmark",
+    timeLimitMs: 3000,
+    judging: "verdicts",
+    groundTruth: "tests",
+    memoryLimitMb: 2048,
+    license: "CC-BY-4.0",
+    files: [
+      {
+        path: "mbpp/mbpp.jsonl",
+        url: `${github}/google-research/google-research/master/mbpp/mbpp.jsonl`,
+        gzipped: false,
       },
     ],
   },

@@ -32,4 +32,10 @@ export {
   readLiveCodeBench,
   readPickledString,
 } from "./livecodebench.js";
-export { loadProblems, loadSampleSet, type SampleSetOptions } from "./load.js";
+export {
+  type LoadProblemsOptions,
+  loadProblems,
+  loadSampleSet,
+  type SampleSetOptions,
+} from "./load.js";
+export { type MbppPromptStyle, mbppPromptStyles } from "./mbpp.js";

@@ -12,16 +12,17 @@ import {
   liveCodeBenchToProblem,
   readLiveCodeBench,
 } from "./livecodebench.js";
-import { readMbpp } from "./mbpp.js";
+import { type MbppPromptStyle, readMbpp, readMbppFull } from "./mbpp.js";
 
 // The first file of every dataset holds its problems.
 const problemReaders: Record<
   Exclude<DatasetName, "livecodebench">,
-  (path: string) => Promise<Problem[]>
+  (path: string, options: LoadProblemsOptions) => Promise<Problem[]>
 > = {
   humaneval: readHumanEval,
   "humaneval+": readHumanEvalPlus,
-  mbpp: readMbpp,
+  mbpp: (path, options) => readMbpp(path, options.promptStyle),
+  "mbpp-full": (path, options) => readMbppFull(path, options.promptStyle),
   "mbpp+": readMbppPlus,
   "humaneval-x-js": readHumanEvalX,
   "multipl-e-humaneval-js": (path) => readMultiplE(path, "javascript"),
@@ -35,7 +36,11 @@ export interface LoadProblemsOptions extends DatasetOptions {
   release?: string;
   /** LiveCodeBench: keep the problems whose contest date lies in this window. */
   window?: LiveCodeBenchWindow;
+  /** MBPP (`mbpp`, `mbpp-full`): how its problems are put to a model (default `evalplus`). */
+  promptStyle?: MbppPromptStyle;
 }
+
+const promptStyleDatasets: readonly string[] = ["mbpp", "mbpp-full"];
 
 /**
  * Loads the problems of a dataset (fetching and verifying its files first, see
@@ -48,6 +53,13 @@ export async function loadProblems(
   options: LoadProblemsOptions = {},
 ): Promise<Problem[]> {
   const dataset = getDataset(name);
+  if (options.promptStyle !== undefined && !promptStyleDatasets.includes(dataset.name)) {
+    throw new CodermError(
+      "invalid-input",
+      `a prompt style chooses how MBPP's problems are put (${promptStyleDatasets.join(", ")}), not ${dataset.name}'s`,
+      { field: "promptStyle" },
+    );
+  }
   if (dataset.name === "livecodebench") {
     const files = liveCodeBenchReleaseFiles(options.release ?? "release_latest");
     const paths = await Promise.all(
@@ -66,7 +78,7 @@ export async function loadProblems(
     );
   }
   const { localPath } = await resolveDatasetFile(dataset.name, dataset.files[0]!.path, options);
-  return problemReaders[dataset.name](localPath);
+  return problemReaders[dataset.name](localPath, options);
 }
 
 /** Options of {@link loadSampleSet}. */

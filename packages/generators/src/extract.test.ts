@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   extractCode,
   extractCodetAssertTests,
+  extractLiveCodeBenchCode,
   extractSolution,
   extractUnittestTests,
 } from "./extract.js";
@@ -44,12 +45,29 @@ describe("extractCode", () => {
 describe("extractSolution", () => {
   const problem = { id: "p", prompt: "def f(x):\n", entryPoint: "f", language: "python" as const };
   it("builds CodeT candidates and reads markdown answers", () => {
-    expect(extractSolution(problem, "    return x\n\ndef g():\n    pass\n", "codet-solution")).toBe(
-      "def f(x):\n    return x\n",
-    );
+    expect(
+      extractSolution(problem, "    return x\n\ndef g():\n    pass\n", "codet-solution"),
+    ).toEqual({ code: "def f(x):\n    return x\n", extraction: "codet-solution" });
     expect(
       extractSolution(problem, "```python\ndef f(x):\n    return x\n```", "markdown-python"),
-    ).toBe("def f(x):\n    return x\n");
+    ).toEqual({ code: "def f(x):\n    return x\n", extraction: "python-block" });
+    expect(extractSolution(problem, "no code", "markdown-python")).toEqual({
+      code: "no code",
+      extraction: "raw",
+    });
+  });
+
+  it("reads answers as LiveCodeBench does: the last block, nothing without a closed one", () => {
+    const answer =
+      "First try:\n```python\nprint(1)\n```\nBetter:\n```python\nn = int(input())\nprint(n * 2)\n```\nDone.";
+    expect(extractSolution(problem, answer, "livecodebench-code")).toEqual({
+      code: "n = int(input())\nprint(n * 2)",
+      extraction: "livecodebench-code",
+    });
+    // a fence anywhere in a line counts, as in lcb_runner
+    expect(extractLiveCodeBenchCode("x ```python\na = 1\n``` y")).toBe("a = 1");
+    expect(extractLiveCodeBenchCode("```python\nprint(1)\n")).toBe("");
+    expect(extractLiveCodeBenchCode("print(1)")).toBe("");
   });
 });
 

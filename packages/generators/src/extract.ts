@@ -1,6 +1,7 @@
 import { CodermError, contentId, type Problem, type Source, type UnitTest } from "@coderm/core";
 import { resolvePython, runPython } from "@coderm/core/node";
 import { extractCodetSolution, extractCodetTests } from "./codet-extraction.js";
+import type { ExtractionRule } from "./templates.js";
 
 /** Which rule {@link extractCode} applied. */
 export type CodeExtractionRule = "python-block" | "first-block" | "raw";
@@ -62,18 +63,44 @@ export function extractCode(text: string): ExtractedCode {
 }
 
 /**
+ * LiveCodeBench's extraction: the lines between the last two lines that hold a ``` fence, or
+ * nothing when there are fewer than two (an answer without a closed block scores zero there).
+ */
+export function extractLiveCodeBenchCode(text: string): string {
+  const lines = text.split("\n");
+  const fences = lines.flatMap((line, index) => (line.includes("```") ? [index] : []));
+  if (fences.length < 2) return "";
+  return lines.slice(fences.at(-2)! + 1, fences.at(-1)!).join("\n");
+}
+
+/** The candidate program of a solution answer, and the rule that found it. */
+export interface ExtractedSolution {
+  code: string;
+  /** `codet-solution`, `livecodebench-code`, or {@link extractCode}'s rule. */
+  extraction: string;
+}
+
+/**
  * The candidate program of a solution answer for a template's extraction rule: `markdown-python`
- * takes {@link extractCode}'s code; `codet-solution` is the problem's prompt plus the completion
- * cut at CodeT's first stop token, as CodeT builds its candidates.
+ * (and any rule of a test template) takes {@link extractCode}'s code; `codet-solution` is the problem's prompt plus the completion
+ * cut at CodeT's first stop token, as CodeT builds its candidates; `livecodebench-code` is
+ * {@link extractLiveCodeBenchCode}'s.
  */
 export function extractSolution(
   problem: Problem,
   output: string,
-  rule: "markdown-python" | "codet-solution",
-): string {
-  return rule === "codet-solution"
-    ? problem.prompt + extractCodetSolution(output)
-    : extractCode(output).code;
+  rule: ExtractionRule,
+): ExtractedSolution {
+  switch (rule) {
+    case "codet-solution":
+      return { code: problem.prompt + extractCodetSolution(output), extraction: rule };
+    case "livecodebench-code":
+      return { code: extractLiveCodeBenchCode(output), extraction: rule };
+    default: {
+      const { code, rule: found } = extractCode(output);
+      return { code, extraction: found };
+    }
+  }
 }
 
 /** A model's answer that should hold `unittest.TestCase` classes. */

@@ -123,6 +123,38 @@ describe("solution templates", () => {
     expect(messages![0]!.content).toContain(`\`\`\`python\n${problem.prompt}\n\`\`\``);
   });
 
+  it("livecodebench puts the question as LiveCodeBench does, with starter code or stdin/stdout", () => {
+    const template = getPromptTemplate("livecodebench");
+    expect(template).toMatchObject({
+      kind: "solution",
+      mode: "chat",
+      extract: "livecodebench-code",
+    });
+    const question = "Return the sum of nums.";
+    const functional: Problem = {
+      id: "lcb/1",
+      prompt: question,
+      entryPoint: "sumOf",
+      language: "python",
+      metadata: {
+        starterCode: "class Solution:\n    def sumOf(self, nums: List[int]) -> int:\n        ",
+      },
+    };
+    const [system, user] = template.render(functional).messages!;
+    expect(system).toMatchObject({ role: "system" });
+    expect(system!.content).toMatch(/^You are an expert Python programmer\./);
+    expect(user!.content).toBe(
+      `### Question:\n${question}\n\n` +
+        "### Format: You will use the following starter code to write the solution to the problem and enclose your code within delimiters.\n" +
+        "```python\nclass Solution:\n    def sumOf(self, nums: List[int]) -> int:\n        \n```\n\n" +
+        "### Answer: (use the provided format with backticks)\n\n",
+    );
+    const stdio = template.render({ ...functional, metadata: { starterCode: "" } }).messages![1]!
+      .content;
+    expect(stdio).toContain("### Format: Read the inputs from stdin solve the problem");
+    expect(stdio).toContain("```python\n# YOUR CODE HERE\n```\n\n### Answer:");
+  });
+
   it("unittest-instruct names the entry point and shows the code only when given", () => {
     const template = getPromptTemplate("unittest-instruct");
     const without = template.render(problem).messages![0]!.content;
@@ -142,6 +174,7 @@ describe("getPromptTemplate", () => {
     expect(Object.keys(promptTemplates)).toEqual([
       "instruct",
       "completion",
+      "livecodebench",
       "coderm-8b",
       "codet",
       "unittest-instruct",
@@ -153,7 +186,7 @@ describe("getPromptTemplate", () => {
       expect(CodermError.isInstance(error)).toBe(true);
       expect((error as CodermError).code).toBe("not-found");
       expect((error as CodermError).message).toBe(
-        'unknown prompt template "coderm-7b"; known templates: instruct, completion, coderm-8b, codet, unittest-instruct',
+        'unknown prompt template "coderm-7b"; known templates: instruct, completion, livecodebench, coderm-8b, codet, unittest-instruct',
       );
     }
     expect(() => getPromptTemplate("toString")).toThrow(/unknown prompt template/);

@@ -13,12 +13,14 @@ export type PromptMode = "chat" | "completion";
  * How the model's output becomes code or tests:
  * - `markdown-python`: the code of the first Python block (see `extractCode`);
  * - `codet-solution`: the prompt plus the completion cut at CodeT's first stop token;
+ * - `livecodebench-code`: LiveCodeBench's, the lines between the last two fence lines;
  * - `codet-asserts`: CodeT's split of a completion into `assert` statements;
  * - `unittest-class`: one unit test per generated `unittest.TestCase` class.
  */
 export type ExtractionRule =
   | "markdown-python"
   | "codet-solution"
+  | "livecodebench-code"
   | "codet-asserts"
   | "unittest-class";
 
@@ -190,12 +192,48 @@ const unittestInstructTemplate: PromptTemplate = (() => {
 })();
 
 /**
- * The built-in prompt templates, by name: `instruct` and `completion` write solutions;
+ * LiveCodeBench's generic prompt for chat models (lcb_runner's code generation prompt): its system
+ * message, then the question, the starter code to complete for a functional problem or the
+ * instruction to read stdin and write stdout otherwise, and the answer cue. Its answers are read
+ * by LiveCodeBench's own extraction (`livecodebench-code`).
+ */
+const liveCodeBenchTemplate: PromptTemplate = {
+  name: "livecodebench",
+  kind: "solution",
+  mode: "chat",
+  extract: "livecodebench-code",
+  render(problem) {
+    const starterCode = problem.metadata?.starterCode;
+    const format =
+      typeof starterCode === "string" && starterCode !== ""
+        ? "### Format: You will use the following starter code to write the solution to the problem and enclose your code within delimiters.\n" +
+          `\`\`\`python\n${starterCode}\n\`\`\`\n\n`
+        : "### Format: Read the inputs from stdin solve the problem and write the answer to stdout (do not directly test on the sample inputs). Enclose your code within delimiters as follows. Ensure that when the python program runs, it reads the inputs, runs the algorithm and writes output to STDOUT.\n" +
+          "```python\n# YOUR CODE HERE\n```\n\n";
+    return {
+      messages: [
+        {
+          role: "system",
+          content:
+            "You are an expert Python programmer. You will be given a question (problem specification) and will generate a correct Python program that matches the specification and passes all tests.",
+        },
+        {
+          role: "user",
+          content: `### Question:\n${problem.prompt}\n\n${format}### Answer: (use the provided format with backticks)\n\n`,
+        },
+      ],
+    };
+  },
+};
+
+/**
+ * The built-in prompt templates, by name: `instruct`, `completion` and `livecodebench` write solutions;
  * `coderm-8b`, `codet` and `unittest-instruct` write tests.
  */
 export const promptTemplates: Readonly<Record<string, PromptTemplate>> = Object.freeze({
   instruct: instructTemplate,
   completion: completionSolutionTemplate,
+  livecodebench: liveCodeBenchTemplate,
   "coderm-8b": codermTemplate,
   codet: codetTemplate,
   "unittest-instruct": unittestInstructTemplate,
@@ -224,7 +262,13 @@ const templateFileSchema = z
     prompt: z.string().optional(),
     stop: z.array(z.string().min(1)).optional(),
     extract: z
-      .enum(["markdown-python", "codet-solution", "codet-asserts", "unittest-class"])
+      .enum([
+        "markdown-python",
+        "codet-solution",
+        "livecodebench-code",
+        "codet-asserts",
+        "unittest-class",
+      ])
       .optional(),
   })
   .strict();

@@ -1,21 +1,15 @@
-import { getDataset, loadProblems, withExpectedOutputs } from "@coderm/benchmarks";
+import { getDataset, type LoadProblemsOptions, loadProblems } from "@coderm/benchmarks";
 import { CodermError, type ExecutionLimits, type Executor, type Problem } from "@coderm/core";
 import { createJsonlWriter } from "@coderm/core/node";
 import { compareEvalResults, type EvalResultsComparison } from "./compare-eval-results.js";
 import { evalPlusResults, writeEvalPlusResults } from "./eval-results.js";
-import { type EvalPlusSettings, evalPlusDefaults, withEvalPlusLimits } from "./evalplus-rules.js";
-import {
-  expectedOutputsFromExecutor,
-  type JudgedSample,
-  judgeSamples,
-  passAtKPercent,
-} from "./judge.js";
+import { type EvalPlusSettings, evalPlusDefaults } from "./evalplus-rules.js";
+import { prepareGroundTruth } from "./ground-truth.js";
+import { type JudgedSample, judgeSamples, passAtKPercent } from "./judge.js";
 import { readSamples, type Sample } from "./sample-files.js";
 
-const expectedOutputTimeMs = 120_000;
-// the canonical solutions are trusted and EvalPlus runs them without limits: some outputs hold
-// tens of millions of items (Mbpp/255)
-const expectedOutputMemoryMb = 16_384;
+/** Which of a benchmark's problems to load, and how they are put (see `loadProblems`). */
+export type ProblemSelection = Pick<LoadProblemsOptions, "release" | "window" | "promptStyle">;
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -46,12 +40,11 @@ export interface EvaluateOptions {
   compareFile?: string;
   /** The benchmark's data directory, where not `CODERM_DATA_DIR`. */
   dataDir?: string;
-  /** LiveCodeBench: the version tag (`release_v5`, `v5`, ...; default `release_latest`). */
-  release?: string;
-  /** LiveCodeBench: problems from this contest date on (`YYYY-MM-DD`), after a model's cutoff. */
-  since?: string;
-  /** LiveCodeBench: problems up to this contest date (`YYYY-MM-DD`). */
-  until?: string;
+  /**
+   * Which of the benchmark's problems, and how they are put: LiveCodeBench's release and date
+   * window, MBPP's prompt style (a `completion` sample continues the problem's prompt).
+   */
+  selection?: ProblemSelection;
   /**
    * Skip bad lines of the samples file (returned in `badLines`); by default the first one is
    * thrown, naming its file and line.
@@ -109,52 +102,20 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         { field },
       );
   }
-  const referenceMs = new Map<string, number[]>();
-  let problems = await loadProblems(options.benchmark, {
+  const loaded = await loadProblems(options.benchmark, {
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.release === undefined ? {} : { release: options.release }),
-    ...(options.since === undefined && options.until === undefined
-      ? {}
-      : {
-          window: {
-            ...(options.since === undefined ? {} : { since: options.since }),
-            ...(options.until === undefined ? {} : { until: options.until }),
-          },
-        }),
+    ...options.selection,
   });
-  if (problems.length === 0)
+  if (loaded.length === 0)
     throw new CodermError("invalid-input", `${options.benchmark} has no problems in that window`, {
       field: "since",
     });
-  if (
-    problems.some((problem) =>
-      problem.tests?.some((test) => test.kind === "call" && test.expected === undefined),
-    )
-  ) {
-    emit({ phase: "expected-outputs", total: problems.length });
-    // EvalPlus runs the canonical solutions without a time limit (some outputs hold a million
-    // items: Mbpp/255, HumanEval/130); two minutes an input stands in for none
-    const compute = expectedOutputsFromExecutor(
-      executor,
-      {
-        ...limits,
-        timeMs: Math.max(limits.timeMs, expectedOutputTimeMs),
-        memoryMb: Math.max(limits.memoryMb, expectedOutputMemoryMb),
-      },
-      referenceMs,
-    );
-    problems = await withExpectedOutputs(problems, async (problem, tests) => {
-      const values = await compute(problem, tests);
-      emit({ phase: "expected-outputs", done: 1 });
-      return values;
-    });
-  }
-  if (evalPlus && options.evalPlus !== undefined) {
-    const settings = options.evalPlus;
-    problems = problems.map((problem) =>
-      withEvalPlusLimits(problem, referenceMs.get(problem.id) ?? [], settings),
-    );
-  }
+  const problems = await prepareGroundTruth(loaded, {
+    executor,
+    limits,
+    ...(evalPlus && options.evalPlus !== undefined ? { evalPlus: options.evalPlus } : {}),
+    onProgress: (event) => emit({ phase: "expected-outputs", ...event }),
+  });
   const byId = new Map<string, Problem>(problems.map((problem) => [problem.id, problem]));
   const samples: Sample[] = [];
   const badLines: CodermError[] = [];

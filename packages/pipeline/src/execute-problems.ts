@@ -10,6 +10,8 @@ import {
   type UnitTest,
   type VerdictStatus,
 } from "@coderm/core";
+import type { EvalPlusSettings } from "./evalplus-rules.js";
+import { judgeCandidates, prepareGroundTruth } from "./ground-truth.js";
 import { applyJudgingPolicy, type JudgingPolicy } from "./judging-policy.js";
 
 /** What to rerank: problems with ground truth, candidate samples and generated tests. */
@@ -52,6 +54,12 @@ export interface ExecuteProblemsOptions {
   judging?: JudgingPolicy;
   /** False to run the ground truth only (no reward reads the generated tests); true by default. */
   generatedTests?: boolean;
+  /**
+   * Judge the ground truth as EvalPlus does (its benchmarks: `humaneval+`, `mbpp+`): expected
+   * outputs from the canonical solutions, per-input time limits from their times, base then plus
+   * inputs each stopping at its first failure, under `groundTruthLimits`' memory.
+   */
+  evalPlus?: EvalPlusSettings;
   signal?: AbortSignal;
   onProgress?: (event: ExecutionProgress) => void;
 }
@@ -66,8 +74,30 @@ export async function executeProblems(
   input: RerankInput | RerankStream,
   options: ExecuteProblemsOptions,
 ): Promise<ProblemMatrix[]> {
-  const stream = "samples" in input ? input : toStream(input);
+  let stream = "samples" in input ? input : toStream(input);
+  if (options.evalPlus !== undefined) {
+    // a whole input needs the outputs of the problems it has candidates for; a stream, all
+    const sampled =
+      "samples" in input ? undefined : new Set(input.candidates.map((item) => item.problemId));
+    const prepared = new Map(
+      (
+        await prepareGroundTruth(
+          stream.problems.filter((problem) => sampled?.has(problem.id) ?? true),
+          {
+            executor: options.executor,
+            limits: options.groundTruthLimits,
+            evalPlus: options.evalPlus,
+          },
+        )
+      ).map((problem) => [problem.id, problem]),
+    );
+    stream = {
+      problems: stream.problems.map((problem) => prepared.get(problem.id) ?? problem),
+      samples: stream.samples,
+    };
+  }
   const arrived = await execute(stream, options);
+  if (options.evalPlus !== undefined) await judgeGroundTruth(arrived, options, options.evalPlus);
   // Like CodeT, scores average over the problems that have candidates, in the problems' order.
   const data = stream.problems.flatMap((problem) => {
     const item = arrived.get(problem.id);
@@ -149,7 +179,9 @@ async function execute(
       const batch: ExecutionRequest[] = [];
       const uniqueTests = generated ? uniqueBy(item.tests, (test) => test.id) : [];
       const columns = positionsBy(item.tests, (test) => test.id);
-      const groundTruth = uniqueBy(problem.tests ?? [], (test) => test.id);
+      // EvalPlus's ground truth is judged on its own, after the generated tests
+      const groundTruth =
+        options.evalPlus === undefined ? uniqueBy(problem.tests ?? [], (test) => test.id) : [];
       const truthIds = new Set(groundTruth.map((test) => test.id));
       const language = problem.language === "python" ? {} : { language: problem.language };
       for (const [id, rows] of positionsBy(item.candidates, (candidate) => candidate.id)) {
@@ -200,6 +232,31 @@ async function execute(
     }
   }
   return arrived;
+}
+
+/** Marks each arrived candidate correct when it passes its problem's ground truth as EvalPlus judges it. */
+async function judgeGroundTruth(
+  arrived: Map<string, ProblemMatrix>,
+  options: ExecuteProblemsOptions,
+  evalPlus: EvalPlusSettings,
+): Promise<void> {
+  const items = [...arrived.values()];
+  const candidates = items.flatMap((item) => item.candidates);
+  const passed = await judgeCandidates(
+    new Map(items.map((item) => [item.problem.id, item.problem])),
+    candidates,
+    {
+      executor: options.executor,
+      limits: options.groundTruthLimits,
+      evalPlus,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    },
+  );
+  let position = 0;
+  for (const item of items)
+    item.candidates.forEach((_, row) => {
+      item.correct[row] = passed[position++]!;
+    });
 }
 
 /** Items grouped by a key, in order of first appearance. */

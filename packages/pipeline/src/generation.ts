@@ -11,7 +11,6 @@ import {
 import type { JsonlWriter } from "@coderm/core/node";
 import {
   createOpenAIGenerator,
-  extractCode,
   extractCodetAssertTests,
   extractSolution,
   extractUnittestTests,
@@ -39,19 +38,21 @@ export type TestCodeSource = "prompt" | "canonical";
 
 /**
  * The template a generation uses: a template file, else a named template, else the kind's
- * default (`instruct` for solutions, `coderm-8b` for tests). A template of the other kind is an
- * error naming the field.
+ * default (`instruct` for solutions, LiveCodeBench's own for its problems; `coderm-8b` for
+ * tests). A template of the other kind is an error naming the field.
  */
 export async function resolveTemplate(
   kind: GenerationKind,
   name: string | undefined,
   file: string | undefined,
   field: string,
+  benchmark?: string,
 ): Promise<PromptTemplate> {
+  const solutionDefault = benchmark === "livecodebench" ? "livecodebench" : "instruct";
   const template =
     file !== undefined
       ? await loadPromptTemplate(file)
-      : getPromptTemplate(name ?? (kind === "solutions" ? "instruct" : "coderm-8b"));
+      : getPromptTemplate(name ?? (kind === "solutions" ? solutionDefault : "coderm-8b"));
   if ((template.kind === "tests") !== (kind === "tests"))
     throw new CodermError(
       "invalid-input",
@@ -162,15 +163,11 @@ export async function extractProblem(
     result.solutions = completions.map((completion) => {
       // The rule that found the code is recorded: a python block, the first block, or the raw
       // text (an answer with no code block, counted in `rawExtractions`).
-      const { solution, extraction } =
-        template.extract === "codet-solution"
-          ? {
-              solution: extractSolution(problem, completion.text, "codet-solution"),
-              extraction: "codet-solution",
-            }
-          : (({ code, rule }) => ({ solution: code, extraction: rule }))(
-              extractCode(completion.text),
-            );
+      const { code: solution, extraction } = extractSolution(
+        problem,
+        completion.text,
+        template.extract,
+      );
       if (extraction === "raw") result.rawExtractions += 1;
       return {
         task_id: problem.id,

@@ -28,6 +28,7 @@ export {
   type EvaluateOptions,
   type EvaluateResult,
   evaluate,
+  type ProblemSelection,
 } from "./evaluate.js";
 export {
   type ExecuteProblemsOptions,
@@ -60,6 +61,12 @@ export {
   usageReport,
   writeProblemGeneration,
 } from "./generation.js";
+export {
+  type JudgeCandidatesOptions,
+  judgeCandidates,
+  type PrepareGroundTruthOptions,
+  prepareGroundTruth,
+} from "./ground-truth.js";
 export {
   expectedOutputsFromExecutor,
   type JudgedSample,

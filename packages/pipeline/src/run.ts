@@ -10,6 +10,7 @@ import {
 } from "@coderm/core";
 import type { JsonlWriter } from "@coderm/core/node";
 import type { PromptTemplate } from "@coderm/generators";
+import type { EvalPlusSettings } from "./evalplus-rules.js";
 import type { ProblemSamples } from "./execute-problems.js";
 import {
   candidatesOf,
@@ -48,6 +49,8 @@ export interface RunOptions {
   methods: readonly RewardModel[];
   limits: ExecutionLimits;
   groundTruthLimits: ExecutionLimits;
+  /** Judge the ground truth as EvalPlus does (see `ExecuteProblemsOptions.evalPlus`). */
+  evalPlus?: EvalPlusSettings;
   seed?: number | string;
   files?: RunFiles;
   signal?: AbortSignal;
@@ -205,6 +208,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       methods: options.methods,
       limits: options.limits,
       groundTruthLimits: options.groundTruthLimits,
+      ...(options.evalPlus === undefined ? {} : { evalPlus: options.evalPlus }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onProgress: (event) => {

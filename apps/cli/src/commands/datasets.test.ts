@@ -25,12 +25,13 @@ describe("coderm datasets", () => {
       }[];
     };
     expect(report.datasets.map((dataset) => dataset.name)).toContain("codet-humaneval-codegen16b");
-    // LiveCodeBench's files are not in the shared data: listed as absent, not failed
+    // LiveCodeBench's and the original MBPP's files are not in the shared data: listed as
+    // absent, not failed
     const absent = report.datasets.filter((dataset) => dataset.files.some((file) => file.absent));
-    expect(absent.map((dataset) => dataset.name)).toEqual(["livecodebench"]);
-    expect(absent[0]!.ok).toBe(true);
+    expect(absent.map((dataset) => dataset.name)).toEqual(["mbpp-full", "livecodebench"]);
+    for (const dataset of absent) expect(dataset.ok).toBe(true);
     for (const dataset of report.datasets) {
-      if (dataset.name === "livecodebench") continue;
+      if (absent.includes(dataset)) continue;
       expect(dataset.ok).toBe(true);
       expect(dataset.path.startsWith(dataDir)).toBe(true);
       expect(dataset.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -97,7 +98,7 @@ describe("coderm datasets", () => {
     const unknown = await run(["datasets", "show", "nope"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(
-      'coderm: unknown dataset "nope" (known: humaneval, humaneval+, mbpp, mbpp+, livecodebench, humaneval-x-js, multipl-e-humaneval-js, multipl-e-humaneval-ts, codet-humaneval-codegen16b)\n',
+      'coderm: unknown dataset "nope" (known: humaneval, humaneval+, mbpp, mbpp-full, mbpp+, livecodebench, humaneval-x-js, multipl-e-humaneval-js, multipl-e-humaneval-ts, codet-humaneval-codegen16b)\n',
     );
     const bad = await run(["datasets", "show", "humaneval", "--tests-per-sample", "0"]);
     expect(bad.code).toBe(2);

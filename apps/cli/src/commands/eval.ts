@@ -1,10 +1,15 @@
-import { totalmem } from "node:os";
 import { getDataset } from "@coderm/benchmarks";
-import { CodermError, type ExecutionLimits, stringifyJson } from "@coderm/core";
-import { type EvalPlusSettings, evalPlusDefaults, evaluate } from "@coderm/pipeline";
+import { type ExecutionLimits, stringifyJson } from "@coderm/core";
+import { type EvalPlusSettings, evaluate } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
+import {
+  addEvalPlusOptions,
+  type EvalPlusFlags,
+  evalPlusMemoryMb,
+  evalPlusSettings,
+} from "../evalplus-options.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import {
   addSkipBadLinesOption,
@@ -12,22 +17,22 @@ import {
   requireInputFile,
   type SkipBadLinesFlags,
 } from "../input-files.js";
-import { memoryLimitMb, positiveNumber, timeLimitMs } from "../options.js";
+import { memoryLimitMb, timeLimitMs } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
+import {
+  addProblemSelectionOptions,
+  type ProblemSelectionFlags,
+  problemSelection,
+} from "../problem-options.js";
 import { createProgress, type Progress } from "../progress.js";
 
-interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags {
+interface EvalFlags extends ExecutorFlags, SkipBadLinesFlags, ProblemSelectionFlags, EvalPlusFlags {
   benchmark: string;
   samples: string;
   details?: string;
   evalResults?: string;
   compare?: string;
-  release?: string;
-  since?: string;
-  until?: string;
   timeLimit?: number;
-  minTimeLimit: number;
-  gtTimeLimitFactor: number;
   testDetails?: boolean;
   memoryLimit?: number;
   json?: boolean;
@@ -58,15 +63,6 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       "humaneval+ and mbpp+: also write EvalPlus's eval_results.json (statuses, failing inputs, pass@k)",
     )
     .option(
-      "--release <tag>",
-      "livecodebench: its version tag (release_v1 … release_v6, release_latest, v5, v4_v6, ...; default release_latest)",
-    )
-    .option(
-      "--since <date>",
-      "livecodebench: problems from this contest date on (YYYY-MM-DD), e.g. after a model's cutoff",
-    )
-    .option("--until <date>", "livecodebench: problems up to this contest date (YYYY-MM-DD)")
-    .option(
       "--compare <file>",
       "humaneval+ and mbpp+: an eval_results.json that EvalPlus wrote for the same samples; list every sample whose verdict differs",
     )
@@ -74,18 +70,6 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       "--time-limit <ms>",
       "one time limit in milliseconds for every test (default: the benchmark's own: 3000 for HumanEval/MBPP; for the + sets EvalPlus's per-input limits, below)",
       timeLimitMs,
-    )
-    .option(
-      "--min-time-limit <s>",
-      "+ sets: EvalPlus's least per-input time limit in seconds",
-      positiveNumber,
-      evalPlusDefaults.minTimeLimitMs / 1000,
-    )
-    .option(
-      "--gt-time-limit-factor <x>",
-      "+ sets: EvalPlus's per-input limit as a multiple of the canonical solution's time",
-      positiveNumber,
-      evalPlusDefaults.timeLimitFactor,
     )
     .option(
       "--test-details",
@@ -98,6 +82,8 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     )
     .option("--json", "print JSON");
   addSkipBadLinesOption(command);
+  addEvalPlusOptions(command);
+  addProblemSelectionOptions(command);
   addExecutorOptions(command).action((flags: EvalFlags) => runEval(flags, context));
 }
 
@@ -114,13 +100,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
   };
   // EvalPlus's per-input limits unless one limit is asked for
   const settings: EvalPlusSettings | undefined =
-    evalPlus && flags.timeLimit === undefined
-      ? {
-          minTimeLimitMs: flags.minTimeLimit * 1000,
-          timeLimitFactor: flags.gtTimeLimitFactor,
-          perTaskTimeoutMs: evalPlusTaskTimeoutMs(),
-        }
-      : undefined;
+    evalPlus && flags.timeLimit === undefined ? evalPlusSettings(flags) : undefined;
   const opened = await startExecutor(flags);
   try {
     let progress: Progress | undefined;
@@ -144,9 +124,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
       ...(flags.testDetails ? { testDetails: true } : {}),
       ...(flags.evalResults === undefined ? {} : { evalResultsFile: flags.evalResults }),
       ...(flags.compare === undefined ? {} : { compareFile: flags.compare }),
-      ...(flags.release === undefined ? {} : { release: flags.release }),
-      ...(flags.since === undefined ? {} : { since: flags.since }),
-      ...(flags.until === undefined ? {} : { until: flags.until }),
+      selection: problemSelection(flags),
       ...(flags.details === undefined ? {} : { detailsFile: flags.details }),
       onEvent: (event) => {
         if ("total" in event) {
@@ -261,34 +239,6 @@ function round(value: number): number {
  * EvalPlus's memory limit: EVALPLUS_MAX_MEMORY_BYTES (4 GiB unless set; -1 for none), at most
  * the machine's memory, in MiB.
  */
-function evalPlusMemoryMb(): number {
-  const variable = process.env.EVALPLUS_MAX_MEMORY_BYTES;
-  const bytes = variable === undefined || variable === "" ? 4 * 1024 ** 3 : Number(variable);
-  if (!Number.isInteger(bytes) || (bytes < 1 && bytes !== -1))
-    throw new CodermError(
-      "invalid-input",
-      `EVALPLUS_MAX_MEMORY_BYTES must be a whole number of bytes or -1, not ${JSON.stringify(variable)}`,
-      { field: "EVALPLUS_MAX_MEMORY_BYTES" },
-    );
-  const machine = totalmem();
-  const chosen = bytes === -1 ? machine : Math.min(bytes, machine);
-  return Math.min(65_536, Math.max(16, Math.floor(chosen / 1024 ** 2)));
-}
-
-/** EvalPlus's whole-run limit of one sample's base or plus inputs: EVALPLUS_TIMEOUT_PER_TASK (60 s). */
-function evalPlusTaskTimeoutMs(): number {
-  const variable = process.env.EVALPLUS_TIMEOUT_PER_TASK;
-  if (variable === undefined || variable === "") return evalPlusDefaults.perTaskTimeoutMs;
-  const seconds = Number(variable);
-  if (!(seconds > 0) || !Number.isFinite(seconds))
-    throw new CodermError(
-      "invalid-input",
-      `EVALPLUS_TIMEOUT_PER_TASK must be a positive number of seconds, not ${JSON.stringify(variable)}`,
-      { field: "EVALPLUS_TIMEOUT_PER_TASK" },
-    );
-  return seconds * 1000;
-}
-
 function clipped(inputs: unknown[]): string {
   const text = stringifyJson(inputs[0] ?? null);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeLiveCodeBenchFixture } from "@coderm/benchmarks/testing";
 import { createOpenAITestServer } from "@coderm/openai-test-server";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +11,12 @@ import { readRecords, runCaptured as run, useTemporaryCache } from "../test-outp
 requireDataDir();
 
 const server = createOpenAITestServer({
-  models: ["policy", "tester"],
+  models: ["policy", "tester", "base", "contestant"],
   respond: (request) => {
+    // A base model continues the prompt; a contestant drafts in a first block, then answers.
+    if (request.model === "base") return "    return 1\n\ndef other():\n    pass\n";
+    if (request.model === "contestant")
+      return "Draft:\n```python\nprint(0)\n```\nFinal:\n```python\nprint(int(input()) * 2)\n```\n";
     // The policy: a python block, except for sample 2, which has no code block at all.
     if (request.model === "policy")
       return request.sampleIndex === 2
@@ -183,5 +188,63 @@ describe("coderm generate", () => {
     expect(outlasted.code).toBe(1);
     expect(outlasted.stderr).toMatch(/model policy\) answered 429/);
     server.reset();
+  });
+});
+
+describe("coderm generate: the benchmarks' own prompt conventions", () => {
+  it("puts MBPP as CodeT does with --prompt-style codet, and builds CodeT's candidates", async () => {
+    const out = join(dir, "mbpp-codet.jsonl");
+    const { code, stdout } = await run([
+      ...["generate", "solutions", "--benchmark", "mbpp", "--prompt-style", "codet"],
+      ...["--template", "completion", "--limit", "1", "--n", "1"],
+      ...["--base-url", baseURL, "--model", "base", "--out", out, "--json"],
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ completions: 1, written: 1 });
+    const prompt =
+      "def similar_elements(test_tup1, test_tup2):\n    '''\n    Write a function to find the shared elements from the given two lists.\n    '''\n";
+    const request = server.requests.at(-1)!.body as { prompt: string; stop: string[] };
+    expect(request.prompt).toBe(prompt);
+    expect(request.stop).toContain("\ndef");
+    const [written] = await readRecords(out);
+    // the test server ignores stop sequences; the extraction cuts at the first one as CodeT does
+    expect(written).toMatchObject({
+      solution: `${prompt}    return 1\n`,
+      extraction: "codet-solution",
+    });
+  });
+
+  it("asks LiveCodeBench's problems in its own prompt and reads the answer's last block", async () => {
+    const saved = process.env.CODERM_DATA_DIR;
+    const dataDir = join(dir, "lcb-data");
+    await writeLiveCodeBenchFixture(join(dataDir, "livecodebench", "test5.jsonl"));
+    process.env.CODERM_DATA_DIR = dataDir;
+    try {
+      const out = join(dir, "lcb.jsonl");
+      const { code, stderr } = await run([
+        ...["generate", "solutions", "--benchmark", "livecodebench", "--release", "v5"],
+        ...["--since", "2024-08-01", "--n", "1"],
+        ...["--base-url", baseURL, "--model", "contestant", "--out", out],
+      ]);
+      expect(stderr).not.toMatch(/error/i);
+      expect(code).toBe(0);
+      const written = await readRecords(out);
+      expect(written.length).toBeGreaterThan(0);
+      for (const record of written)
+        expect(record).toMatchObject({
+          solution: "print(int(input()) * 2)",
+          extraction: "livecodebench-code",
+        });
+      const body = server.requests.at(-1)!.body as {
+        messages: { role: string; content: string }[];
+      };
+      expect(body.messages[0]!.content).toMatch(/^You are an expert Python programmer/);
+      expect(body.messages[1]!.content).toMatch(/^### Question:\n/);
+      expect(body.messages[1]!.content).toMatch(
+        /### Answer: \(use the provided format with backticks\)\n\n$/,
+      );
+    } finally {
+      process.env.CODERM_DATA_DIR = saved;
+    }
   });
 });

@@ -19,9 +19,14 @@ import {
 } from "../generation-options.js";
 import { positiveInteger } from "../options.js";
 import { exitCodes, printJson, printTable } from "../output.js";
+import {
+  addProblemSelectionOptions,
+  type ProblemSelectionFlags,
+  problemSelection,
+} from "../problem-options.js";
 import { createProgress } from "../progress.js";
 
-interface GenerateFlags extends SamplingFlags {
+interface GenerateFlags extends SamplingFlags, ProblemSelectionFlags {
   benchmark: string;
   baseUrl?: string;
   model: string;
@@ -66,7 +71,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
       .option(
         "--template <name>",
         kind === "solutions"
-          ? "instruct (chat, default) or completion (base models)"
+          ? "instruct (chat, default), completion (base models), or livecodebench (LiveCodeBench's prompt; the default for livecodebench)"
           : "coderm-8b (default), codet or unittest-instruct",
       )
       .option("--template-file <file>", "a JSON prompt template of your own")
@@ -77,6 +82,7 @@ export function registerGenerateCommand(program: Command, context: CommandContex
         positiveInteger,
         kind === "solutions" ? 512 : 2048,
       );
+    addProblemSelectionOptions(sub);
     if (kind === "tests") addTestCodeOption(sub);
     addSamplingOptions(sub)
       .option("--no-cache", "ignore and do not write the generation cache")
@@ -93,8 +99,14 @@ async function runGenerate(
 ): Promise<void> {
   const { output } = context;
   const started = performance.now();
-  const template = await resolveTemplate(kind, flags.template, flags.templateFile, "template");
-  let problems = await loadProblems(flags.benchmark);
+  const template = await resolveTemplate(
+    kind,
+    flags.template,
+    flags.templateFile,
+    "template",
+    flags.benchmark,
+  );
+  let problems = await loadProblems(flags.benchmark, problemSelection(flags));
   if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
   const generator = createGenerator({ ...flags, template });
   const records = createJsonlWriter(flags.out);

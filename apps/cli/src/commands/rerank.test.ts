@@ -117,4 +117,38 @@ describe("coderm rerank", () => {
     expect(half.stderr).toContain("file inputs need a benchmark");
     expect(half.stderr).toContain("(--benchmark)");
   });
+
+  it("judges humaneval+'s ground truth as EvalPlus does: a candidate wrong on plus inputs only is wrong", async () => {
+    const [first] = await loadProblems("humaneval+");
+    const candidates = join(dir, "plus-candidates.jsonl");
+    const tests = join(dir, "plus-tests.jsonl");
+    // has_close_elements, right on HumanEval's base inputs but not on every plus input: it counts
+    // a distance equal to the threshold as close
+    const neighbours =
+      "    s = sorted(numbers)\n    return any(b - a <= threshold for a, b in zip(s, s[1:]))\n";
+    await writeFile(
+      candidates,
+      jsonl([
+        { task_id: first!.id, solution: first!.canonicalSolution },
+        { task_id: first!.id, completion: neighbours },
+        { task_id: first!.id, completion: "    return None\n" },
+      ]),
+    );
+    await writeFile(tests, jsonl([{ task_id: first!.id, test: "assert True" }]));
+    const args = ["rerank", "--benchmark", "humaneval+", "--candidates", candidates];
+    const { code, stdout, stderr } = await run([...args, "--tests", tests, "--json"]);
+    expect(stderr).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.methods.random["pass@1"]).toBeCloseTo(100 / 3, 10);
+    // the same candidates against the base inputs alone: the neighbour check passes them
+    const base = await run([
+      ...["rerank", "--benchmark", "humaneval", "--candidates", candidates, "--tests", tests],
+      "--json",
+    ]);
+    expect(JSON.parse(base.stdout).methods.random["pass@1"]).toBeCloseTo(200 / 3, 10);
+    const single = await run([...args, "--tests", tests, "--ground-truth-time-limit", "100"]);
+    expect(single.code).toBe(2);
+    expect(single.stderr).toContain("--min-time-limit and --gt-time-limit-factor");
+  });
 });

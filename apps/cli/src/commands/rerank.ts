@@ -3,6 +3,7 @@ import { loadRerankInputs, requireTestBasedReward, rerank } from "@coderm/pipeli
 import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
+import { addEvalPlusOptions, type EvalPlusFlags, groundTruthJudging } from "../evalplus-options.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import {
   addSkipBadLinesOption,
@@ -23,7 +24,7 @@ import {
   writeRerankOutputs,
 } from "../rerank-report.js";
 
-interface RerankFlags extends ExecutorFlags, RerankingFlags, SkipBadLinesFlags {
+interface RerankFlags extends ExecutorFlags, RerankingFlags, SkipBadLinesFlags, EvalPlusFlags {
   dataset?: string;
   benchmark?: string;
   candidates?: string;
@@ -103,6 +104,7 @@ export function registerRerankCommand(program: Command, context: CommandContext)
     timeLimit: "100, CodeT's, for sample sets; 1000 for files",
     groundTruthTimeLimit: "as --time-limit for sample sets, 3000 for files",
   });
+  addEvalPlusOptions(command);
   addExecutorOptions(command).action((flags: RerankFlags) => runRerank(flags, context));
 }
 
@@ -136,10 +138,16 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     errors.map((error) => error.message),
   );
   const timeMs = files ? 1000 : 100;
-  const { limits, groundTruthLimits, methods } = rerankingSettings(flags, {
+  const settings = rerankingSettings(flags, {
     timeMs,
     groundTruthTimeMs: files ? 3000 : (flags.timeLimit ?? timeMs),
   });
+  const { limits, methods } = settings;
+  const { groundTruthLimits, evalPlus } = groundTruthJudging(
+    files ? flags.benchmark : undefined,
+    flags,
+    settings.groundTruthLimits,
+  );
   const testSelection =
     flags.testBudget === undefined
       ? undefined
@@ -160,6 +168,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
       methods,
       limits,
       groundTruthLimits,
+      ...(evalPlus === undefined ? {} : { evalPlus }),
       repeats: flags.repeats,
       seed: flags.seed,
       judging,

@@ -17,6 +17,7 @@ import {
 import { type Command, Option } from "commander";
 import { generationDatasetNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
+import { addEvalPlusOptions, type EvalPlusFlags, groundTruthJudging } from "../evalplus-options.js";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
 import {
   addSamplingOptions,
@@ -25,6 +26,11 @@ import {
 } from "../generation-options.js";
 import { positiveInteger } from "../options.js";
 import { printJson } from "../output.js";
+import {
+  addProblemSelectionOptions,
+  type ProblemSelectionFlags,
+  problemSelection,
+} from "../problem-options.js";
 import { createProgress } from "../progress.js";
 import {
   addRerankingOptions,
@@ -38,7 +44,12 @@ import {
   writeRerankOutputs,
 } from "../rerank-report.js";
 
-interface RunFlags extends ExecutorFlags, RerankingFlags, SamplingFlags {
+interface RunFlags
+  extends ExecutorFlags,
+    RerankingFlags,
+    SamplingFlags,
+    ProblemSelectionFlags,
+    EvalPlusFlags {
   benchmark: string;
   limit?: number;
   baseUrl?: string;
@@ -102,7 +113,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option("--test-model <name>", "the test writer (default: --model)")
     .option("--n <n>", "solutions a problem", positiveInteger, 100)
     .option("--n-tests <n>", "test generations a problem", positiveInteger, 100)
-    .option("--template <name>", "solution template: instruct (default) or completion")
+    .option(
+      "--template <name>",
+      "solution template: instruct (default), completion, or livecodebench (the default for livecodebench)",
+    )
     .option("--template-file <file>", "a JSON solution template of your own")
     .option(
       "--test-template <name>",
@@ -115,6 +129,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
       "--no-generation-cache",
       "ask the servers again instead of reading (or writing) the generation cache; verdicts stay cached (--no-cache turns off both)",
     );
+  addProblemSelectionOptions(command);
+  addEvalPlusOptions(command);
   addTestCodeOption(command);
   addSamplingOptions(command);
   addRerankingOptions(command, { timeLimit: "1000", groundTruthTimeLimit: "3000" });
@@ -125,7 +141,13 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
   const { output } = context;
   const started = performance.now();
   const templates: Record<GenerationKind, PromptTemplate> = {
-    solutions: await resolveTemplate("solutions", flags.template, flags.templateFile, "template"),
+    solutions: await resolveTemplate(
+      "solutions",
+      flags.template,
+      flags.templateFile,
+      "template",
+      flags.benchmark,
+    ),
     tests: await resolveTemplate(
       "tests",
       flags.testTemplate,
@@ -133,7 +155,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       "testTemplate",
     ),
   };
-  let problems = await loadProblems(flags.benchmark);
+  let problems = await loadProblems(flags.benchmark, problemSelection(flags));
   if (flags.limit !== undefined) problems = problems.slice(0, flags.limit);
   const samplesPerProblem: Record<GenerationKind, number> = {
     solutions: flags.n,
@@ -156,10 +178,13 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       template: templates.tests,
     }),
   };
-  const { limits, groundTruthLimits, methods } = rerankingSettings(flags, {
-    timeMs: 1000,
-    groundTruthTimeMs: 3000,
-  });
+  const settings = rerankingSettings(flags, { timeMs: 1000, groundTruthTimeMs: 3000 });
+  const { limits, methods } = settings;
+  const { groundTruthLimits, evalPlus } = groundTruthJudging(
+    flags.benchmark,
+    flags,
+    settings.groundTruthLimits,
+  );
   let files: RunFiles | undefined;
   if (flags.out !== undefined) {
     await mkdir(flags.out, { recursive: true });
@@ -204,6 +229,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       methods,
       limits,
       groundTruthLimits,
+      ...(evalPlus === undefined ? {} : { evalPlus }),
       seed: flags.seed,
       ...(files === undefined ? {} : { files }),
       onEvent: (event) => {
