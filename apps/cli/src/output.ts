@@ -70,6 +70,7 @@ const flagsByField: Record<string, string> = {
   dockerHosts: "--docker-host",
   endpoints: "--docker-host",
   groundTruthTimeLimit: "--ground-truth-time-limit",
+  host: "--host",
   image: "--image",
   method: "--methods",
   methods: "--methods",

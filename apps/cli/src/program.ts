@@ -7,6 +7,7 @@ import { registerGenerateCommand } from "./commands/generate.js";
 import { registerRerankCommand } from "./commands/rerank.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerSandboxCommand } from "./commands/sandbox.js";
+import { registerServeCommand } from "./commands/serve.js";
 import { addConfigOption, applyConfigFile, configFilePath } from "./config-file.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
@@ -33,6 +34,7 @@ export function createProgram(context: CommandContext): Command {
   registerRerankCommand(program, context);
   registerRunCommand(program, context);
   registerSandboxCommand(program, context);
+  registerServeCommand(program, context);
   addConfigOption(program);
   exitOverrideEverywhere(program);
   return program;

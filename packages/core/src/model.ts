@@ -97,13 +97,16 @@ export const callTestSchema = z
     message: "a call test takes an oracle or a convention, not both",
     path: ["convention"],
   });
-/** A whole program fed `stdin` and judged on its standard output, as LiveCodeBench judges. */
+/**
+ * A whole program fed `stdin` and judged on its standard output, as LiveCodeBench judges (an
+ * absent `expectedStdout` asks for the output instead of a judgement: the verdict's `value`).
+ */
 export const stdioTestSchema = z
   .object({
     ...testBase,
     kind: z.literal("stdio"),
     stdin: z.string(),
-    expectedStdout: z.string(),
+    expectedStdout: z.string().optional(),
     convention: z.enum(testConventions).optional(),
   })
   .strict();

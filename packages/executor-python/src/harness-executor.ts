@@ -211,7 +211,7 @@ function harnessTestBody(test: UnitTest): HarnessTest {
       return {
         kind: "stdio",
         stdin: test.stdin,
-        expectedStdout: test.expectedStdout,
+        ...(test.expectedStdout === undefined ? {} : { expectedStdout: test.expectedStdout }),
         ...(test.convention === undefined ? {} : { convention: test.convention }),
       };
   }

@@ -12,12 +12,14 @@ export interface ExtractedCode {
   rule: CodeExtractionRule;
 }
 
-interface FencedBlock {
+/** A fenced block of a markdown text: its language tag (lower case) and its code. */
+export interface FencedBlock {
   language: string;
   code: string;
 }
 
-const pythonLanguages = new Set(["python", "python3", "py"]);
+/** The language tags of a Python block. */
+export const pythonLanguages: ReadonlySet<string> = new Set(["python", "python3", "py"]);
 const openingFence = /^[ \t]*```[ \t]*([^`\s]*)[^`]*$/;
 const closingFence = /^[ \t]*```[ \t]*$/;
 
@@ -25,7 +27,7 @@ const closingFence = /^[ \t]*```[ \t]*$/;
  * The fenced blocks of a markdown text, in order. A block's code is the text between its fence
  * lines; an opening fence that is never closed runs to the end of the text.
  */
-function fencedBlocks(text: string): FencedBlock[] {
+export function fencedBlocks(text: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
   const lines = text.split("\n");
   let index = 0;

@@ -14,6 +14,7 @@ export {
   type ExtractUnittestTestsOptions,
   extractCode,
   extractCodetAssertTests,
+  extractLiveCodeBenchCode,
   extractSolution,
   extractUnittestTests,
   type UnittestExtraction,
@@ -28,6 +29,11 @@ export {
 } from "./generation-cache.js";
 export { createHttpFetch, type HttpFetchOptions } from "./http-fetch.js";
 export { createOpenAIGenerator, type OpenAIGeneratorSettings } from "./openai-generator.js";
+export {
+  extractResponseCode,
+  type ResponseExtractionRule,
+  responseExtractionRules,
+} from "./response-code.js";
 export {
   type ExtractionRule,
   getPromptTemplate,

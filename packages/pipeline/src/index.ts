@@ -39,6 +39,13 @@ export {
   type RerankStream,
 } from "./execute-problems.js";
 export {
+  type BatchedExecution,
+  createExecutionBatcher,
+  type ExecutionBatcher,
+  type ExecutionBatcherSettings,
+  type SubmitOptions,
+} from "./execution-batcher.js";
+export {
   type ExecutorSettings,
   executorNames,
   type OpenedExecutor,
@@ -82,6 +89,7 @@ export {
   requireTestBasedReward,
   rewardMethods,
 } from "./methods.js";
+export { createProblemLookup, type ProblemLookupSettings } from "./problem-lookup.js";
 export {
   type MethodScores,
   type ProblemOutcome,
@@ -97,6 +105,31 @@ export {
   type RerankInputs,
   type RerankSource,
 } from "./rerank-inputs.js";
+export {
+  type InlineTest,
+  inlineTestSchema,
+  inlineUnitTests,
+  inputOutputSchema,
+  type KnownProblem,
+  type ProblemLookup,
+  problemReferenceSchema,
+  type ResolvedItem,
+  type RewardItem,
+  type RewardItemInput,
+  resolveRewardItem,
+  rewardItemSchema,
+  rewardModes,
+  rewardShapings,
+} from "./reward-items.js";
+export {
+  createRewardScorer,
+  type RewardResult,
+  type RewardScorer,
+  type RewardScorerSettings,
+  type RewardStatus,
+  type RewardVerdict,
+  type ScoreOptions,
+} from "./reward-scorer.js";
 export {
   type GenerationCounts,
   type RunEvent,

@@ -1,0 +1,83 @@
+import type { OpenedExecutor } from "@coderm/pipeline";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** The service's Prometheus metrics. */
+export interface ServiceMetrics {
+  registry: Registry;
+  /** Records one answered request. */
+  request(route: string, statusCode: number, seconds: number): void;
+  /** Records the outcome of one rewarded item. */
+  item(status: string): void;
+  /** Records one verdict handed out, by status. */
+  verdict(status: string): void;
+}
+
+/**
+ * Creates the metrics: requests by route and status code, request latency by route, reward items
+ * by status, verdicts by status, and, read when scraped, the execution queue's depth and the
+ * executor stack's executions and cache hits.
+ */
+export function createServiceMetrics(
+  executor: OpenedExecutor,
+  queueDepth: () => number,
+): ServiceMetrics {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: "coderm_requests_total",
+    help: "HTTP requests answered, by route and status code",
+    labelNames: ["route", "code"],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "coderm_request_seconds",
+    help: "Time to answer a request, by route",
+    labelNames: ["route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const items = new Counter({
+    name: "coderm_reward_items_total",
+    help: "Reward items answered, by status",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const verdicts = new Counter({
+    name: "coderm_verdicts_total",
+    help: "Verdicts handed out, by status",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "coderm_queue_depth",
+    help: "Executions queued or running",
+    registers: [registry],
+    collect() {
+      this.set(queueDepth());
+    },
+  });
+  new Gauge({
+    name: "coderm_executions",
+    help: "Tests executed by the backend since the service started",
+    registers: [registry],
+    collect() {
+      this.set(executor.stats.executed);
+    },
+  });
+  new Gauge({
+    name: "coderm_cache_hits",
+    help: "Verdicts served from the verdict cache since the service started",
+    registers: [registry],
+    collect() {
+      this.set(executor.stats.cached);
+    },
+  });
+  return {
+    registry,
+    request(route, statusCode, seconds) {
+      requests.inc({ route, code: String(statusCode) });
+      latency.observe({ route }, seconds);
+    },
+    item: (status) => items.inc({ status }),
+    verdict: (status) => verdicts.inc({ status }),
+  };
+}

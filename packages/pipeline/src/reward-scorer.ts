@@ -1,0 +1,255 @@
+import {
+  CodermError,
+  contentId,
+  type ExecutionLimits,
+  type UnitTest,
+  type Verdict,
+  type VerdictStatus,
+} from "@coderm/core";
+import { extractResponseCode } from "@coderm/generators";
+import type { BatchedExecution, ExecutionBatcher } from "./execution-batcher.js";
+import {
+  type ProblemLookup,
+  type ResolvedItem,
+  type RewardItem,
+  resolveRewardItem,
+} from "./reward-items.js";
+
+/**
+ * How an item's reward came about, so that trouble is never a silent 0:
+ * - `ok`: every test ran and the reward is the tests' verdict;
+ * - `no_code`: the response holds no program (the reward is the `noCode` penalty);
+ * - `timeout`: a test ran out of time (the reward counts it as failed), or the request's
+ *   deadline came before every verdict (the reward is null);
+ * - `error`: the program raised, crashed or ran out of memory in a test (counted as failed);
+ * - `unavailable`: the service could not judge it (the executor failed, or a reward model is
+ *   asked for but none is configured); the reward is null and the request may be retried.
+ */
+export type RewardStatus = "ok" | "no_code" | "timeout" | "error" | "unavailable";
+
+/** One test's outcome in a reward result. */
+export interface RewardVerdict {
+  test: string;
+  status: VerdictStatus;
+  ms: number;
+  message?: string;
+}
+
+/** The reward of one item. */
+export interface RewardResult {
+  id?: string;
+  /** The shaped reward with penalties; null when it could not be computed. */
+  reward: number | null;
+  status: RewardStatus;
+  /** Tests passed and tests judged. */
+  passed: number;
+  total: number;
+  /** The extraction rule that read the program. */
+  extraction: string;
+  message?: string;
+  verdicts?: RewardVerdict[];
+}
+
+/** Options of {@link RewardScorer.score}. */
+export interface ScoreOptions {
+  /** When the caller stops waiting (epoch ms): unfinished items get `timeout`. */
+  deadline?: number;
+}
+
+/** Scores model responses by running them against tests. */
+export interface RewardScorer {
+  /**
+   * One result per item, in order. An item's own trouble is its status; an item the caller got
+   * wrong (an unknown problem, a call test without a function) rejects, naming `items[i]`.
+   */
+  score(items: readonly RewardItem[], options?: ScoreOptions): Promise<RewardResult[]>;
+}
+
+/** Settings of {@link createRewardScorer}. */
+export interface RewardScorerSettings {
+  /** Where executions go: one batcher shared by every request of a service. */
+  batcher: ExecutionBatcher;
+  /** Limits of inline tests (a known problem's ground truth keeps its benchmark's). */
+  limits: ExecutionLimits;
+  /** Known benchmark problems, for `{benchmark, id}` problems and `ground-truth` tests. */
+  problems?: ProblemLookup;
+}
+
+const failedStatuses: ReadonlySet<VerdictStatus> = new Set(["error", "oom", "tampered"]);
+
+/**
+ * Creates a reward scorer: each item's program is read from its response by the item's
+ * extraction rule and run against the item's tests through the shared batcher (so concurrent
+ * single-item requests share executor calls, deduplication and the verdict cache), and its
+ * reward shaped from the verdicts. The `rm` and `hybrid` modes answer `unavailable` until a
+ * reward model is configured.
+ */
+export function createRewardScorer(settings: RewardScorerSettings): RewardScorer {
+  const { batcher } = settings;
+
+  const scoreItem = async (item: RewardItem, options: ScoreOptions): Promise<RewardResult> => {
+    const base = { ...(item.id === undefined ? {} : { id: item.id }), extraction: item.extraction };
+    if (item.mode !== "tests")
+      return {
+        ...base,
+        reward: null,
+        status: "unavailable",
+        passed: 0,
+        total: 0,
+        message: `mode "${item.mode}" needs a served reward model, and none is configured`,
+      };
+    let resolved: ResolvedItem;
+    try {
+      resolved = await resolveRewardItem(item, settings.problems);
+    } catch (error) {
+      if (CodermError.isInstance(error) && error.code !== "unavailable") throw error;
+      return {
+        ...base,
+        reward: null,
+        status: "unavailable",
+        passed: 0,
+        total: 0,
+        message: String(error),
+      };
+    }
+    const { tests } = resolved;
+    const code = extractResponseCode(item.response, item.extraction);
+    if (code === undefined)
+      return {
+        ...base,
+        reward: withPenalties(item.penalties?.noCode ?? 0, item),
+        status: "no_code",
+        passed: 0,
+        total: tests.length,
+        message: `no program found by the ${item.extraction} rule`,
+      };
+    const problemId = resolved.problem?.id ?? "inline";
+    const execution = batcher.submit({
+      candidate: { id: contentId(code), problemId, code },
+      tests,
+      limits: resolved.limits ?? settings.limits,
+    });
+    const outcome = await waitFor(execution, options.deadline);
+    if (outcome === "failed") {
+      const error = await execution.done.catch((cause: unknown) => cause);
+      return {
+        ...base,
+        reward: null,
+        status: "unavailable",
+        passed: 0,
+        total: tests.length,
+        message: `the executor failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+    return judged(item, tests, execution.verdicts, outcome === "deadline", base);
+  };
+
+  return {
+    async score(items, options = {}) {
+      return Promise.all(
+        items.map((item, index) =>
+          scoreItem(item, options).catch((error: unknown) => {
+            // an item's own mistake (an unknown problem, a call test without a function) names it
+            if (!CodermError.isInstance(error)) throw error;
+            throw new CodermError(error.code, error.message.replace(/^field "[^"]*": /, ""), {
+              field: `items[${index}]${error.field === undefined ? "" : `.${error.field}`}`,
+              cause: error,
+            });
+          }),
+        ),
+      );
+    },
+  };
+}
+
+/** Waits for an execution's verdicts until the deadline. */
+async function waitFor(
+  execution: BatchedExecution,
+  deadline: number | undefined,
+): Promise<"done" | "deadline" | "failed"> {
+  const done = execution.done.then(
+    () => "done" as const,
+    () => "failed" as const,
+  );
+  if (deadline === undefined) return done;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([done, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withPenalties(reward: number, item: RewardItem): number {
+  const overLength = item.penalties?.overLength;
+  return overLength !== undefined && item.response.length > overLength.maxChars
+    ? reward - overLength.penalty
+    : reward;
+}
+
+function judged(
+  item: RewardItem,
+  tests: readonly UnitTest[],
+  verdicts: ReadonlyMap<string, Verdict>,
+  deadlinePassed: boolean,
+  base: { id?: string; extraction: string },
+): RewardResult {
+  const statuses = tests.map((test) => verdicts.get(test.id)?.status);
+  const passed = statuses.filter((status) => status === "pass").length;
+  const unfinished = statuses.filter((status) => status === undefined).length;
+  const result: RewardResult = {
+    ...base,
+    reward: null,
+    status: "ok",
+    passed,
+    total: tests.length,
+    ...(item.verdicts
+      ? {
+          verdicts: tests.flatMap((test) => {
+            const verdict = verdicts.get(test.id);
+            return verdict === undefined
+              ? []
+              : [
+                  {
+                    test: test.id,
+                    status: verdict.status,
+                    ms: verdict.wallMs,
+                    ...(verdict.message === undefined ? {} : { message: verdict.message }),
+                  },
+                ];
+          }),
+        }
+      : {}),
+  };
+  if (deadlinePassed && unfinished > 0)
+    return {
+      ...result,
+      status: "timeout",
+      message: `the deadline came with ${unfinished} of ${tests.length} tests unjudged`,
+    };
+  const shaped =
+    item.shaping === "pass-ratio"
+      ? tests.length === 0
+        ? 0
+        : passed / tests.length
+      : passed === tests.length && tests.length > 0
+        ? 1
+        : 0;
+  result.reward = withPenalties(shaped, item);
+  const timedOut = statuses.filter((status) => status === "timeout").length;
+  const crashed = statuses.filter((status) => status !== undefined && failedStatuses.has(status));
+  if (timedOut > 0) {
+    result.status = "timeout";
+    result.message = `${timedOut} of ${tests.length} tests ran out of time`;
+  } else if (crashed.length > 0) {
+    result.status = "error";
+    const first = tests
+      .map((test) => verdicts.get(test.id))
+      .find((verdict) => verdict !== undefined && failedStatuses.has(verdict.status));
+    result.message = `${crashed.length} of ${tests.length} tests ended in ${first?.status}${first?.errorType === undefined ? "" : ` (${first.errorType})`}`;
+  }
+  return result;
+}
