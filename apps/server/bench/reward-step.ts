@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadProblems, loadSampleSet } from "@coderm/benchmarks";
+import { stringifyJson } from "@coderm/core";
 import { openExecutor, prepareGroundTruth } from "@coderm/pipeline";
 
 const { values } = parseArgs({
@@ -187,7 +188,7 @@ async function post(url: string, body: unknown): Promise<Outcome> {
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body: stringifyJson(body),
     });
     const text = await response.text();
     return { status: response.status, ms: performance.now() - started, body: JSON.parse(text) };
@@ -215,7 +216,7 @@ const percentile = (values: number[], p: number) => {
 const openRlhfBody = (rollout: Rollout) => ({
   query: [rollout.prompt + rollout.response],
   prompts: [rollout.prompt],
-  labels: [JSON.stringify(rollout.tests)],
+  labels: [stringifyJson(rollout.tests)],
 });
 /** A rollout made distinct by its sequence number, so a long run repeats no program. */
 const unique = (sequence: number): Rollout => {
@@ -261,7 +262,7 @@ try {
   const cases = rollouts.flatMap((rollout) =>
     rollout.tests.map((test) => {
       const call = test as { fn: string; args: unknown[]; expected: unknown };
-      return `${rollout.code}\n\nimport json\nassert ${call.fn}(*json.loads(${JSON.stringify(JSON.stringify(call.args))})) == json.loads(${JSON.stringify(JSON.stringify(call.expected))})\n`;
+      return `${rollout.code}\n\nimport json\nassert ${call.fn}(*json.loads(${JSON.stringify(stringifyJson(call.args))})) == json.loads(${JSON.stringify(stringifyJson(call.expected))})\n`;
     }),
   );
   started = performance.now();

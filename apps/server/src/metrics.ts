@@ -8,14 +8,12 @@ export interface ServiceMetrics {
   request(route: string, statusCode: number, seconds: number): void;
   /** Records the outcome of one rewarded item. */
   item(status: string): void;
-  /** Records one verdict handed out, by status. */
-  verdict(status: string): void;
 }
 
 /**
  * Creates the metrics: requests by route and status code, request latency by route, reward items
- * by status, verdicts by status, and, read when scraped, the execution queue's depth and the
- * executor stack's executions and cache hits.
+ * by status, and, read when scraped, the execution queue's depth and the executor stack's
+ * executions, cache hits and verdicts by status.
  */
 export function createServiceMetrics(
   executor: OpenedExecutor,
@@ -41,11 +39,15 @@ export function createServiceMetrics(
     labelNames: ["status"],
     registers: [registry],
   });
-  const verdicts = new Counter({
-    name: "coderm_verdicts_total",
-    help: "Verdicts handed out, by status",
+  new Gauge({
+    name: "coderm_verdicts",
+    help: "Verdicts delivered by the executor stack since the service started, by status",
     labelNames: ["status"],
     registers: [registry],
+    collect() {
+      for (const [status, count] of Object.entries(executor.stats.byStatus))
+        this.set({ status }, count);
+    },
   });
   new Gauge({
     name: "coderm_queue_depth",
@@ -78,6 +80,5 @@ export function createServiceMetrics(
       latency.observe({ route }, seconds);
     },
     item: (status) => items.inc({ status }),
-    verdict: (status) => verdicts.inc({ status }),
   };
 }

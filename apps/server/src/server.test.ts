@@ -1,3 +1,4 @@
+import { stringifyJson } from "@coderm/core";
 import { createProblemLookup, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { requireDataDir } from "@coderm/vitest-config/data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +154,31 @@ describe("POST /v1/reward", () => {
   });
 });
 
+describe("large integers and non-finite floats", () => {
+  it("keeps an expected value beyond 2^53 exact, as Python's json reads it", async () => {
+    const bigCall = { kind: "call", fn: "f", args: [70], expected: 2n ** 70n };
+    const response = await server.app.inject({
+      method: "POST",
+      url: "/v1/reward",
+      headers: { "content-type": "application/json" },
+      // written as Python's json writes them: a bare big integer, -Infinity
+      payload: stringifyJson({
+        items: [
+          { response: block("def f(n):\n    return 2 ** n"), tests: [bigCall] },
+          { response: block("def f(n):\n    return 2 ** n - 1"), tests: [bigCall] },
+          {
+            response: block("def f(n):\n    return float('-inf')"),
+            tests: [{ kind: "call", fn: "f", args: [0], expected: Number.NEGATIVE_INFINITY }],
+          },
+        ],
+      }),
+    });
+    expect(response.json()).toMatchObject({
+      results: [{ reward: 1 }, { reward: 0 }, { reward: 1 }],
+    });
+  });
+});
+
 describe("POST /v1/execute", () => {
   it("streams the verdict matrix as NDJSON", async () => {
     const response = await server.app.inject({
@@ -217,6 +243,7 @@ describe("service routes", () => {
     expect(metrics.body).toContain("coderm_requests_total");
     expect(metrics.body).toContain('coderm_reward_items_total{status="ok"}');
     expect(metrics.body).toContain("coderm_queue_depth");
+    expect(metrics.body).toMatch(/coderm_verdicts\{status="pass"\} [1-9]/);
     const openapi = (await server.app.inject({ url: "/openapi.json" })).json();
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([

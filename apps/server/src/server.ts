@@ -1,4 +1,4 @@
-import { CodermError } from "@coderm/core";
+import { CodermError, parseJson, stringifyJson } from "@coderm/core";
 import { createExecutionBatcher, createRewardScorer } from "@coderm/pipeline";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -63,6 +63,24 @@ export async function createRewardServer(settings: RewardServerSettings): Promis
     },
     forceCloseConnections: "idle",
   });
+  // JSON as Python's json module reads and writes it: integers beyond 2^53 stay exact (expected
+  // values of call tests), NaN and Infinity are numbers
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, body === "" ? undefined : parseJson(body as string));
+    } catch (error) {
+      done(
+        new HttpError(
+          400,
+          "bad-request",
+          `the body is not valid JSON: ${(error as Error).message}`,
+        ),
+        undefined,
+      );
+    }
+  });
+  app.setReplySerializer((payload) => stringifyJson(payload));
   // Bodies are checked by the routes' zod schemas, which name the field at fault; the JSON
   // Schemas given to fastify are for the OpenAPI document.
   app.setValidatorCompiler(() => () => true);

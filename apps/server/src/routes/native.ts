@@ -1,4 +1,10 @@
-import { type Candidate, contentId, type Problem, type UnitTest } from "@coderm/core";
+import {
+  type Candidate,
+  contentId,
+  type Problem,
+  stringifyJson,
+  type UnitTest,
+} from "@coderm/core";
 import {
   createRewardMethod,
   inlineTestSchema,
@@ -108,9 +114,8 @@ export function registerNativeRoutes(app: FastifyInstance, context: ServiceConte
           {
             onVerdict: (verdict) => {
               count += 1;
-              context.metrics.verdict(verdict.status);
               reply.raw.write(
-                `${JSON.stringify({
+                `${stringifyJson({
                   candidate: candidate.id ?? index,
                   test: testIndex.get(verdict.testId),
                   status: verdict.status,

@@ -72,7 +72,6 @@ export function registerSandboxFusionRoutes(app: FastifyInstance, context: Servi
         return sandboxError(`the executor failed: ${String(error)}`);
       }
       const verdict = [...verdicts.values()][0]!;
-      context.metrics.verdict(verdict.status);
       const passed = verdict.status === "pass";
       const timedOut = verdict.status === "timeout";
       // the process ran to its end: cleanly, by an exception, or by sys.exit with a code
