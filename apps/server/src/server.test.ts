@@ -143,6 +143,17 @@ describe("POST /v1/reward", () => {
     expect(malformed.json().error.code).toBe("bad-request");
   });
 
+  it("stops an all-pass reward at the first failing test: a hanging program costs one time limit", async () => {
+    const hangs = block("def f(x):\n    while True:\n        pass");
+    const started = Date.now();
+    const { body } = await reward([
+      { response: hangs, tests: ["assert f(1) == 2", "assert f(2) == 4", "assert f(3) == 6"] },
+    ]);
+    // the service's limit is 3 s a test; all three would take 9 s
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(body.results[0]).toMatchObject({ reward: 0, status: "timeout", passed: 0, total: 3 });
+  });
+
   it("ends a request at its deadline with timeout, and never hangs", async () => {
     const slow = block("import time\ndef f(x):\n    time.sleep(2)\n    return 2 * x");
     const started = Date.now();

@@ -124,24 +124,32 @@ export function createRewardScorer(settings: RewardScorerSettings): RewardScorer
         message: `no program found by the ${item.extraction} rule`,
       };
     const problemId = resolved.problem?.id ?? "inline";
-    const execution = batcher.submit({
-      candidate: { id: contentId(code), problemId, code },
-      tests,
-      limits: resolved.limits ?? settings.limits,
-    });
-    const outcome = await waitFor(execution, options.deadline);
-    if (outcome === "failed") {
-      const error = await execution.done.catch((cause: unknown) => cause);
-      return {
-        ...base,
-        reward: null,
-        status: "unavailable",
-        passed: 0,
-        total: tests.length,
-        message: `the executor failed: ${error instanceof Error ? error.message : String(error)}`,
-      };
+    const candidate = { id: contentId(code), problemId, code };
+    const limits = resolved.limits ?? settings.limits;
+    // A reward that needs every test to pass is known at the first failure: the first test runs
+    // alone, so a program that hangs or crashes costs one test, not all of them.
+    const stopEarly = item.shaping !== "pass-ratio" && !item.verdicts && tests.length > 1;
+    const stages = stopEarly ? [tests.slice(0, 1), tests.slice(1)] : [tests];
+    const verdicts = new Map<string, Verdict>();
+    for (const stage of stages) {
+      const execution = batcher.submit({ candidate, tests: stage, limits });
+      const outcome = await waitFor(execution, options.deadline);
+      for (const [id, verdict] of execution.verdicts) verdicts.set(id, verdict);
+      if (outcome === "failed") {
+        const error = await execution.done.catch((cause: unknown) => cause);
+        return {
+          ...base,
+          reward: null,
+          status: "unavailable",
+          passed: 0,
+          total: tests.length,
+          message: `the executor failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
+      if (outcome === "deadline") return judged(item, tests, verdicts, true, base);
+      if (stage.some((test) => verdicts.get(test.id)?.status !== "pass")) break;
     }
-    return judged(item, tests, execution.verdicts, outcome === "deadline", base);
+    return judged(item, tests, verdicts, false, base);
   };
 
   return {
