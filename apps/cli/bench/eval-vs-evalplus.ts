@@ -8,6 +8,9 @@
  *   CODERM_DATA_DIR=../shared/data EVALPLUS_COMMAND=/path/run-evalplus.sh \
  *     pnpm --filter @coderm/cli bench [-- --per-task 10 --workers 1 --benchmark humaneval+|mbpp+|both]
  *
+ * Give coderm the interpreter EvalPlus runs with (`CODERM_PYTHON`), or the figures compare two
+ * Pythons as much as two evaluators.
+ *
  * `EVALPLUS_COMMAND DATASET SAMPLES` must run `python -m evalplus.evaluate --dataset DATASET
  * --samples SAMPLES --parallel <workers> --i-just-wanna-run` from EvalPlus's source (which this
  * project does not ship) and leave `SAMPLES` with `.jsonl` replaced by `.eval_results.json`.
@@ -104,7 +107,9 @@ for (const benchmark of benchmarks) {
     };
     differing = `${report.comparison.differences.length} of ${report.comparison.samples} samples`;
   }
-  console.log(`${benchmark} on ${description}: ${samples} samples, ${workers} worker(s) each`);
+  console.log(
+    `${benchmark} on ${description}: ${samples} samples, ${workers} worker(s) each; coderm's Python: ${process.env.CODERM_PYTHON ?? "python3"}`,
+  );
   const evalplusSeconds = rows.find(([row]) => row.startsWith("evalplus"))?.[1];
   for (const [row, seconds] of rows) {
     const ratio =

@@ -12,6 +12,13 @@ describe("parseJson / stringifyJson", () => {
     );
   });
 
+  it("reads integers of any length exactly (Python prints tens of thousands of digits)", () => {
+    const huge = 7n ** 20_000n; // 16,902 digits
+    const text = stringifyJson([{ value: huge }, huge]);
+    expect(parseJson(text)).toEqual([{ value: huge }, huge]);
+    expect(parsePythonJson(`[${huge}.5e3]`)).toEqual([Number(`${huge}.5e3`)]);
+  });
+
   it("reads and writes NaN and infinities as Python's json does", () => {
     const value = parseJson(
       '{"a": [NaN, Infinity, -Infinity], "b": "NaN inside a string"}',
