@@ -89,28 +89,22 @@ export function createRewardScorer(settings: RewardScorerSettings): RewardScorer
 
   const scoreItem = async (item: RewardItem, options: ScoreOptions): Promise<RewardResult> => {
     const base = { ...(item.id === undefined ? {} : { id: item.id }), extraction: item.extraction };
+    const unavailable = (message: string, total = 0): RewardResult => ({
+      ...base,
+      reward: null,
+      status: "unavailable",
+      passed: 0,
+      total,
+      message,
+    });
     if (item.mode !== "tests")
-      return {
-        ...base,
-        reward: null,
-        status: "unavailable",
-        passed: 0,
-        total: 0,
-        message: `mode "${item.mode}" needs a served reward model, and none is configured`,
-      };
+      return unavailable(`mode "${item.mode}" needs a served reward model, and none is configured`);
     let resolved: ResolvedItem;
     try {
       resolved = await resolveRewardItem(item, settings.problems);
     } catch (error) {
       if (CodermError.isInstance(error) && error.code !== "unavailable") throw error;
-      return {
-        ...base,
-        reward: null,
-        status: "unavailable",
-        passed: 0,
-        total: 0,
-        message: String(error),
-      };
+      return unavailable(String(error));
     }
     const { tests } = resolved;
     const code = extractResponseCode(item.response, item.extraction);
@@ -137,14 +131,10 @@ export function createRewardScorer(settings: RewardScorerSettings): RewardScorer
       for (const [id, verdict] of execution.verdicts) verdicts.set(id, verdict);
       if (outcome === "failed") {
         const error = await execution.done.catch((cause: unknown) => cause);
-        return {
-          ...base,
-          reward: null,
-          status: "unavailable",
-          passed: 0,
-          total: tests.length,
-          message: `the executor failed: ${error instanceof Error ? error.message : String(error)}`,
-        };
+        return unavailable(
+          `the executor failed: ${error instanceof Error ? error.message : String(error)}`,
+          tests.length,
+        );
       }
       if (outcome === "deadline") return judged(item, tests, verdicts, true, base);
       if (stage.some((test) => verdicts.get(test.id)?.status !== "pass")) break;
