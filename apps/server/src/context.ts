@@ -3,21 +3,20 @@ import type {
   ExecutionBatcher,
   OpenedExecutor,
   ProblemLookup,
+  RewardItem,
   RewardResult,
-  RewardScorer,
 } from "@coderm/pipeline";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type ZodType, z } from "zod";
-import type { ServiceMetrics } from "./metrics.js";
 
 /** What every route of the service shares. */
 export interface ServiceContext {
   executor: OpenedExecutor;
   batcher: ExecutionBatcher;
-  scorer: RewardScorer;
+  /** Scores items by the request's deadline, counting each result's status in the metrics. */
+  score(request: FastifyRequest, items: readonly RewardItem[]): Promise<RewardResult[]>;
   problems: ProblemLookup | undefined;
   limits: ExecutionLimits;
-  metrics: ServiceMetrics;
   maxBatchItems: number;
   /** When the request's caller stops waiting, in epoch ms. */
   deadline(request: FastifyRequest): number;

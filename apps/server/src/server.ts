@@ -159,10 +159,13 @@ export async function createRewardServer(settings: RewardServerSettings): Promis
   const context: ServiceContext = {
     executor: settings.executor,
     batcher,
-    scorer,
+    async score(request, items) {
+      const results = await scorer.score(items, { deadline: this.deadline(request) });
+      for (const result of results) metrics.item(result.status);
+      return results;
+    },
     problems: settings.problems,
     limits,
-    metrics,
     maxBatchItems: settings.maxBatchItems ?? serverDefaults.maxBatchItems,
     deadline(request) {
       const asked = Number(request.headers["x-deadline-ms"]);

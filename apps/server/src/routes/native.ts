@@ -80,11 +80,7 @@ export function registerNativeRoutes(app: FastifyInstance, context: ServiceConte
     async (request) => {
       const body = parseBody(rewardBodySchema, request.body);
       checkBatchSize(body.items.length, context, "items");
-      const results = await context.scorer.score(body.items, {
-        deadline: context.deadline(request),
-      });
-      for (const result of results) context.metrics.item(result.status);
-      return { results };
+      return { results: await context.score(request, body.items) };
     },
   );
 

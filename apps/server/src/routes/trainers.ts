@@ -67,8 +67,7 @@ export function registerTrainerRoutes(app: FastifyInstance, context: ServiceCont
           prompt !== undefined && query.startsWith(prompt) ? query.slice(prompt.length) : query;
         return parsedItem(labels[index], response, `labels[${index}]`);
       });
-      const results = await context.scorer.score(items, { deadline: context.deadline(request) });
-      for (const result of results) context.metrics.item(result.status);
+      const results = await context.score(request, items);
       const rewards = requireRewards(results);
       const flag = (status: string) => results.map((result) => (result.status === status ? 1 : 0));
       return {
@@ -100,11 +99,9 @@ export function registerTrainerRoutes(app: FastifyInstance, context: ServiceCont
     },
     async (request) => {
       const body = parseBody(slimeSchema, request.body);
-      const [result] = await context.scorer.score(
-        [parsedItem(body.label, body.response, "label")],
-        { deadline: context.deadline(request) },
-      );
-      context.metrics.item(result!.status);
+      const [result] = await context.score(request, [
+        parsedItem(body.label, body.response, "label"),
+      ]);
       const [reward] = requireRewards([result!]);
       const format = (request.query as { format?: string }).format;
       return format === "object"
@@ -126,11 +123,9 @@ export function registerTrainerRoutes(app: FastifyInstance, context: ServiceCont
     },
     async (request) => {
       const body = parseBody(codermNtSchema, request.body);
-      const [result] = await context.scorer.score(
-        [parsedItem({ tests: [{ kind: "assert", code: body.code }] }, body.response, "code")],
-        { deadline: context.deadline(request) },
-      );
-      context.metrics.item(result!.status);
+      const [result] = await context.score(request, [
+        parsedItem({ tests: [{ kind: "assert", code: body.code }] }, body.response, "code"),
+      ]);
       const [reward] = requireRewards([result!]);
       return { rewards: reward === 1 ? 1 : 0 };
     },
