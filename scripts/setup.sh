@@ -5,7 +5,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 ensure_toolchain
-ensure_debian_packages python3:python3 bwrap:bubblewrap dockerd:docker.io debootstrap:debootstrap
+# python3-coverage: coverage.py (Debian's python3), the reference of the executor's line coverage
+ensure_debian_packages python3:python3 bwrap:bubblewrap dockerd:docker.io debootstrap:debootstrap \
+  python3-coverage:python3-coverage
 cd "$CODERM_ROOT"
 log "installing dependencies (pnpm $(pnpm --version), node $(node --version))"
 if [ -n "${CI:-}" ]; then

@@ -1,3 +1,3 @@
 import { defineLibraryConfig } from "@coderm/tsup-config";
 
-export default defineLibraryConfig({ entry: ["src/index.ts"] });
+export default defineLibraryConfig({ entry: ["src/index.ts", "src/labeling/index.ts"] });

@@ -37,6 +37,15 @@ export function nonNegativeNumber(value: string): number {
   return number;
 }
 
+/** Parses a command-line value as a probability, a number in [0, 1]. */
+export function probability(value: string): number {
+  const number = Number(value);
+  if (!(number >= 0 && number <= 1)) {
+    throw new InvalidArgumentError("expected a number from 0 to 1.");
+  }
+  return number;
+}
+
 /** A whole-number parser bounded by one of core's execution-limit fields, in that field's unit. */
 function limitParser(field: "timeMs" | "memoryMb", unit: string): (value: string) => number {
   const schema = executionLimitsSchema.shape[field];

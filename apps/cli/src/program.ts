@@ -5,6 +5,7 @@ import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerGenerateCommand } from "./commands/generate.js";
 import { registerRerankCommand } from "./commands/rerank.js";
+import { registerRmrfCommand } from "./commands/rmrf.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerSandboxCommand } from "./commands/sandbox.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -32,6 +33,7 @@ export function createProgram(context: CommandContext): Command {
   registerEvalCommand(program, context);
   registerGenerateCommand(program, context);
   registerRerankCommand(program, context);
+  registerRmrfCommand(program, context);
   registerRunCommand(program, context);
   registerSandboxCommand(program, context);
   registerServeCommand(program, context);

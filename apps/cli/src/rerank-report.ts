@@ -124,6 +124,15 @@ export interface RerankReport {
     by_verdict: Record<string, number>;
   };
   timing: { wall_s: number; execute_s: number };
+  /** The run-free test filter, when one dropped tests before execution. */
+  test_filter?: {
+    scorer: string;
+    threshold: number;
+    tests_scored: number;
+    tests_kept: number;
+    tests_dropped: number;
+    score_s: number;
+  };
 }
 
 /** Builds the report of a finished rerank. */
@@ -136,6 +145,7 @@ export function rerankReport(options: {
   errors: InputError[];
   executor: OpenedExecutor;
   started: number;
+  testFilter?: RerankReport["test_filter"];
 }): RerankReport {
   const { result, executor } = options;
   return {
@@ -155,6 +165,7 @@ export function rerankReport(options: {
       wall_s: round((performance.now() - options.started) / 1000),
       execute_s: round(result.executeSeconds),
     },
+    ...(options.testFilter === undefined ? {} : { test_filter: options.testFilter }),
   };
 }
 
@@ -201,6 +212,11 @@ export function printRerankReport(output: Output, report: RerankReport): void {
     `\n${report.dataset}: ${inputs.problems} problems, ${inputs.candidates} candidates, ${inputs.tests} tests; ` +
       `${executions.unique} executed, ${executions.cached} from cache; ${timing.wall_s} s (execution ${timing.execute_s} s)\n`,
   );
+  const filter = report.test_filter;
+  if (filter !== undefined)
+    output.stdout.write(
+      `test filter ${filter.scorer} (runs >= ${filter.threshold}): ${filter.tests_dropped} of ${filter.tests_scored} distinct tests dropped before execution, scored in ${filter.score_s.toFixed(1)} s\n`,
+    );
   const quality = report.test_quality;
   output.stdout.write(
     `test quality (single / combined): accuracy ${format(quality.single.accuracy)} / ${format(quality.combined.accuracy)}, F1 ${format(quality.single.f1)} / ${format(quality.combined.f1)}, ` +

@@ -28,6 +28,7 @@ export type {
   GenerateOptions,
   GenerationJob,
   GenerationUsage,
+  ResponseFormat,
   Sampling,
   TextGenerator,
 } from "./interfaces/text-generator.js";

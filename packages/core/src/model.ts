@@ -185,6 +185,11 @@ export const executionRequestSchema = z
     limits: executionLimitsSchema,
     /** The candidate's language; python when absent. Routing executors dispatch on it. */
     language: languageSchema.optional(),
+    /**
+     * Record line coverage of the candidate per test: every verdict then carries
+     * {@link Verdict.coverage}. Verdicts with and without coverage are cached apart.
+     */
+    coverage: z.boolean().optional(),
   })
   .strict();
 /** A candidate with the tests to run against it. */
@@ -197,6 +202,26 @@ export type VerdictStatus = z.infer<typeof verdictStatusSchema>;
 /** Every verdict status, in a fixed order. */
 export const verdictStatuses: readonly VerdictStatus[] = verdictStatusSchema.options;
 
+/**
+ * Line coverage of the candidate's program in one test, as coverage.py measures "load the
+ * candidate, run this test" in a fresh process: 1-based line numbers of the candidate's code text
+ * (`normalizeText(candidate.code)`), sorted, each the first line of its statement.
+ */
+const lineCoverageSchema = z
+  .object({
+    /**
+     * The statements coverage.py counts (its `executed_lines` and `missing_lines`): docstrings
+     * and lines excluded by `# pragma: no cover` (whole suites) are not among them. Empty when
+     * the program does not compile.
+     */
+    executable: z.array(z.number().int().positive()),
+    /**
+     * The executable lines that ran: while the program loaded, then in this test. Empty where
+     * nothing was reported (the test never ran, or its process was killed).
+     */
+    covered: z.array(z.number().int().positive()),
+  })
+  .strict();
 /** The judgement of one (candidate, test) pair. */
 export const verdictSchema = z
   .object({
@@ -222,6 +247,8 @@ export const verdictSchema = z
       .optional(),
     /** The computed value of a `call` test run without an expected value. */
     value: z.unknown().optional(),
+    /** Line coverage of the candidate in this test, when the request asked for it. */
+    coverage: lineCoverageSchema.optional(),
     /** True when the verdict came from the cache rather than a fresh execution. */
     cached: z.boolean().optional(),
   })

@@ -132,6 +132,7 @@ export function createHarnessExecutor(settings: HarnessExecutorSettings): Harnes
           program: normalizeText(candidate.code),
           tests: tests.map(harnessForm),
           limits: { ...request.limits } satisfies HarnessLimits,
+          ...(request.coverage === true ? { coverage: true } : {}),
           onResult: (result) => {
             queue.push(toVerdict(result, candidate.id, tests[result.index]!.id));
             settle();
@@ -232,6 +233,11 @@ function toVerdict(result: HarnessResult, candidateId: string, testId: string): 
   if (result.methods !== undefined)
     verdict.methods = result.methods.map(({ name, status }) => ({ name, status }));
   if (result.value !== undefined) verdict.value = decodeHarnessValue(result.value);
+  if (result.coverage !== undefined)
+    verdict.coverage = {
+      executable: result.coverage.executable,
+      covered: result.coverage.covered,
+    };
   return verdict;
 }
 

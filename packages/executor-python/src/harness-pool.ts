@@ -24,6 +24,8 @@ export interface PoolJob {
   program: string;
   tests: readonly HarnessTest[];
   limits: HarnessLimits;
+  /** Record the program's line coverage per test (each result then carries `coverage`). */
+  coverage?: boolean;
   /** Called once for each test, in test order. */
   onResult(result: HarnessResult): void;
   /** Called once: after the last result, or with the error that ends the job early. */
@@ -185,8 +187,15 @@ export class HarnessPool {
         const requestId = this.#nextRequestId++;
         if (slot.inFlight.length === 0) slot.lastActivity = performance.now();
         slot.inFlight.push({ requestId, active });
-        const { program, tests, limits } = active.job;
-        slot.harness.send({ id: requestId, program, tests, limits, start: active.next });
+        const { program, tests, limits, coverage } = active.job;
+        slot.harness.send({
+          id: requestId,
+          program,
+          tests,
+          limits,
+          start: active.next,
+          ...(coverage === true ? { coverage } : {}),
+        });
       }
     }
   }

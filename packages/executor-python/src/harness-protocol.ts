@@ -18,6 +18,11 @@ export interface HarnessResult {
     errorType?: string;
     message?: string;
   }[];
+  /**
+   * The program's line coverage in this test (requests with `coverage: true`): its executable
+   * lines and those that ran, 1-based, sorted.
+   */
+  coverage?: { executable: number[]; covered: number[] };
 }
 
 /** The frame a harness sends once, when it is ready for requests. */

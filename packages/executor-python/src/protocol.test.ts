@@ -38,6 +38,7 @@ interface ProtocolSchema {
   statuses: string[];
   methodStatuses: string[];
   method: { fields: Record<string, FieldSpec> };
+  coverage: { fields: Record<string, FieldSpec> };
   valueTags: string[];
 }
 
@@ -49,6 +50,7 @@ type RequiredKeys<T> = {
   [K in keyof T]-?: object extends Pick<T, K> ? never : K;
 }[keyof T];
 type Method = NonNullable<HarnessResult["methods"]>[number];
+type Coverage = NonNullable<HarnessResult["coverage"]>;
 type DoneFrame = Extract<HarnessFrame, { event: "done" }>;
 type ErrorFrame = Extract<HarnessFrame, { event: "error" }>;
 type WaitingFrame = Extract<HarnessFrame, { event: "waiting" }>;
@@ -68,6 +70,7 @@ const resultFields = [
   "outputDropped",
   "value",
   "methods",
+  "coverage",
 ] as const satisfies readonly (keyof HarnessResult)[];
 const resultRequired = [
   "id",
@@ -90,6 +93,10 @@ const methodFields = [
   "errorType",
   "message",
 ] as const satisfies readonly (keyof Method)[];
+const coverageFields = [
+  "executable",
+  "covered",
+] as const satisfies readonly RequiredKeys<Coverage>[];
 const resultStatuses = [
   "pass",
   "fail",
@@ -190,6 +197,7 @@ describe("harness protocol: Node's side", () => {
     expectTypeOf<RequiredKeys<HarnessResult>>().toEqualTypeOf<(typeof resultRequired)[number]>();
     expectTypeOf<keyof HarnessReady>().toEqualTypeOf<(typeof readyFields)[number]>();
     expectTypeOf<keyof Method>().toEqualTypeOf<(typeof methodFields)[number]>();
+    expectTypeOf<keyof Coverage>().toEqualTypeOf<(typeof coverageFields)[number]>();
     expectTypeOf<keyof DoneFrame>().toEqualTypeOf<"id" | "event">();
     expectTypeOf<keyof ErrorFrame>().toEqualTypeOf<"id" | "event" | "message">();
     expectTypeOf<HarnessFrame["event"]>().toEqualTypeOf<
@@ -200,6 +208,8 @@ describe("harness protocol: Node's side", () => {
     expect(sorted(resultRequired)).toEqual(sorted(requiredOf(schema.responses.result)));
     expect(sorted(readyFields)).toEqual(sorted(fieldsOf(schema.responses.ready)));
     expect(sorted(methodFields)).toEqual(sorted(fieldsOf(schema.method)));
+    expect(sorted(coverageFields)).toEqual(sorted(requiredOf(schema.coverage)));
+    expect(sorted(coverageFields)).toEqual(sorted(fieldsOf(schema.coverage)));
     expect(sorted(fieldsOf(schema.responses.done))).toEqual(["event", "id"]);
     expect(sorted(fieldsOf(schema.responses.waiting))).toEqual(["event", "id"]);
     expect(sorted(Object.keys(schema.responses))).toEqual(
@@ -269,6 +279,7 @@ describe("harness protocol: Node's side", () => {
         program: "x = 1",
         tests: [{ kind: "assert", code: "assert x == 1" }],
         limits: { timeMs: 100, memoryMb: 512, outputBytes: 1000 },
+        coverage: true,
         onResult: () => {},
         onEnd: (error) => (error ? reject(error) : resolve()),
       });
@@ -315,6 +326,7 @@ describe("harness protocol: Node's side", () => {
         ],
         limits: { timeMs: 5000, outputBytes: 20 },
         start: 0,
+        coverage: true,
       });
       await finished;
       expect(frames.map((frame) => frame.event)).toEqual(["result", "result", "result", "done"]);
@@ -325,6 +337,11 @@ describe("harness protocol: Node's side", () => {
           expect(schema.statuses).toContain(frame.status);
           for (const method of frame.methods ?? [])
             expectFields(method as unknown as Record<string, unknown>, schema.method, "method");
+          expectFields(
+            frame.coverage as unknown as Record<string, unknown>,
+            schema.coverage,
+            "coverage",
+          );
         }
       }
       const seen = new Set(frames.flatMap((frame) => Object.keys(frame)));
@@ -336,6 +353,7 @@ describe("harness protocol: Node's side", () => {
         "outputDropped",
         "value",
         "methods",
+        "coverage",
       ])
         expect(seen, `result field ${field}`).toContain(field);
     } finally {

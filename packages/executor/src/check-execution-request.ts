@@ -42,6 +42,8 @@ export function checkExecutionRequest(raw: ExecutionRequest, index: number): Exe
     fail("candidate.code", "the code is not valid Unicode (lone surrogates)");
   validate(executionLimitsSchema, raw.limits, "limits");
   if (raw.language !== undefined) validate(languageSchema, raw.language, "language");
+  if (raw.coverage !== undefined && typeof raw.coverage !== "boolean")
+    fail("coverage", "expected a boolean");
   if (!Array.isArray(raw.tests)) fail("tests", "expected an array of tests");
   raw.tests.forEach((test, position) => {
     if (typeof test === "object" && test !== null && checkedTests.has(test)) return;

@@ -24,14 +24,16 @@ export function testKey(test: UnitTest): string {
 
 /**
  * The execution contexts of one fingerprint: what a verdict depends on besides the candidate and
- * the test (the executor's fingerprint, the language, the limits), hashed, one per distinct
- * (language, limits).
+ * the test (the executor's fingerprint, the language, the limits, whether it records coverage),
+ * hashed, one per distinct (language, limits, coverage). A verdict with coverage is never an
+ * answer to a request without it, nor the other way round (requests without coverage keep the
+ * contexts they always had).
  */
 export function executionContexts(fingerprint: string): (request: ExecutionRequest) => string {
   const contexts = new Map<string, string>();
   return (request) => {
     const { timeMs, memoryMb, outputBytes } = request.limits;
-    const label = `${request.language ?? "python"}:${timeMs}:${memoryMb}:${outputBytes}`;
+    const label = `${request.language ?? "python"}:${timeMs}:${memoryMb}:${outputBytes}${request.coverage === true ? ":coverage" : ""}`;
     let context = contexts.get(label);
     if (context === undefined) {
       context = sha256(`${fingerprint}\n${label}`);

@@ -112,6 +112,44 @@ describe("withVerdictCache", () => {
     await other.close();
   });
 
+  it("never answers a coverage request with a verdict without coverage, nor the reverse", async () => {
+    const path = await cachePath();
+    const coverage = { executable: [1, 2], covered: [1] };
+    // A backend that records coverage when asked, as the Python harness does.
+    const recording = () => createMockExecutor({ judge: () => ({ status: "pass", coverage }) });
+    const open = (inner: Executor) =>
+      withVerdictCache(inner, { cache: createSqliteVerdictCache({ path }) });
+    const withoutCoverage = request("c", "a", [test("a")]);
+    const withCoverage: ExecutionRequest = { ...withoutCoverage, coverage: true };
+
+    const first = open(createMockExecutor());
+    expect((await all(first, [withoutCoverage]))[0]).not.toHaveProperty("coverage");
+    await first.close();
+    const second = open(recording());
+    const covered = [
+      ...(await all(second, [withCoverage])),
+      ...(await all(second, [withCoverage])),
+    ];
+    expect(second.stats).toMatchObject({ executed: 1, cached: 1 });
+    for (const verdict of covered) expect(verdict.coverage).toEqual(coverage);
+    await second.close();
+    // Both are in the cache now, each under its own context; `coverage: false` is no coverage.
+    const third = open(createMockExecutor());
+    const [cachedPlain] = await all(third, [{ ...withoutCoverage, coverage: false }]);
+    const [cachedCovered] = await all(third, [withCoverage]);
+    expect(third.stats).toMatchObject({ executed: 0, cached: 2 });
+    expect(cachedPlain).not.toHaveProperty("coverage");
+    expect(cachedCovered?.coverage).toEqual(coverage);
+    await third.close();
+
+    // In flight too: a coverage request never waits for the same pair without coverage.
+    const deduplicated = withDeduplication(recording());
+    const both = await all(deduplicated, [withoutCoverage, withCoverage]);
+    expect(deduplicated.stats).toMatchObject({ executed: 2, deduplicated: 0 });
+    expect(both).toHaveLength(2);
+    await deduplicated.close();
+  });
+
   it("shares a cached verdict only between byte-identical programs", async () => {
     const path = await cachePath();
     // The backend sees comments and line numbers, as a program reading its own source does.

@@ -20,6 +20,8 @@ export interface GenerationKey {
   model: string;
   template: string;
   prompt: unknown;
+  /** The structured-output schema asked for, where one was. */
+  responseFormat?: unknown;
   sampling: Record<string, unknown>;
 }
 

@@ -83,7 +83,22 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
     try {
       if (job.messages !== undefined) {
         const response = await client.chat.completions.create(
-          { ...common, messages: job.messages.map((message) => ({ ...message })) },
+          {
+            ...common,
+            messages: job.messages.map((message) => ({ ...message })),
+            ...(job.responseFormat === undefined
+              ? {}
+              : {
+                  response_format: {
+                    type: "json_schema" as const,
+                    json_schema: {
+                      name: job.responseFormat.name,
+                      schema: job.responseFormat.schema,
+                      strict: true,
+                    },
+                  },
+                }),
+          },
           { signal },
         );
         account(response.usage);
@@ -94,7 +109,12 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
         }));
       }
       const response = await client.completions.create(
-        { ...common, prompt: job.prompt ?? "" },
+        {
+          ...common,
+          prompt: job.prompt ?? "",
+          // vLLM's structured output on completions (OpenAI's API has none there)
+          ...(job.responseFormat === undefined ? {} : { guided_json: job.responseFormat.schema }),
+        },
         { signal },
       );
       account(response.usage);
@@ -128,6 +148,7 @@ export function createOpenAIGenerator(settings: OpenAIGeneratorSettings): TextGe
       model: settings.model,
       template: job.template,
       prompt: job.messages ?? job.prompt,
+      ...(job.responseFormat === undefined ? {} : { responseFormat: job.responseFormat }),
       sampling: { ...sampling, stop: sampling.stop === undefined ? undefined : [...sampling.stop] },
     };
     const stored = cache?.lookup(key) ?? new Map<number, StoredCompletion>();

@@ -131,6 +131,17 @@ export {
   type ScoreOptions,
 } from "./reward-scorer.js";
 export {
+  type BuildRmrfDatasetOptions,
+  buildRmrfDataset,
+  type RmrfDataset,
+  type RmrfDatasetProgress,
+  type RmrfDatasetStatistics,
+  type RmrfSourceDataset,
+  rmrfSourceDatasets,
+  type WrittenRmrfDataset,
+  writeRmrfDataset,
+} from "./rmrf-dataset.js";
+export {
   type GenerationCounts,
   type RunEvent,
   type RunFiles,
@@ -153,3 +164,4 @@ export {
   type UnparsedRecord,
   unparsedRecordSchema,
 } from "./sample-files.js";
+export { type FilteredTests, type FilterTestsOptions, filterTests } from "./test-filter.js";

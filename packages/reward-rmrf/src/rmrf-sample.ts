@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { CodermError } from "@coderm/core";
 import { parse } from "smol-toml";
 import { z } from "zod";
@@ -158,4 +159,49 @@ export function rmrfSampleDeltas(sample: RmrfSample): TestDeltas {
     candidate: { covered: new Set(sample.candidate.covered), killed: killed(sample.candidate) },
     runsCorrectly: sample.correct,
   });
+}
+
+/** What {@link readRmrfSamples} read: the samples, and the files it could not read. */
+export interface RmrfSampleFiles {
+  samples: RmrfSample[];
+  /** One error a file that is not a readable sample (it names the file and the field). */
+  errors: CodermError[];
+}
+
+/**
+ * Reads RM-RF samples from files and directories (every `.toml` below a directory, in name
+ * order). A file that does not read is reported in `errors` and the others are still read.
+ */
+export async function readRmrfSamples(paths: readonly string[]): Promise<RmrfSampleFiles> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch (cause) {
+      throw new CodermError("io-error", `cannot read: ${String(cause)}`, { file: path, cause });
+    }
+    if (!isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { recursive: true, withFileTypes: true });
+    files.push(
+      ...entries
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".toml"))
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort(),
+    );
+  }
+  const samples: RmrfSample[] = [];
+  const errors: CodermError[] = [];
+  for (const file of files) {
+    try {
+      samples.push(await readRmrfSample(file));
+    } catch (error) {
+      if (!CodermError.isInstance(error)) throw error;
+      errors.push(error);
+    }
+  }
+  return { samples, errors };
 }

@@ -79,6 +79,54 @@ describe("coderm rerank", () => {
     ]);
   });
 
+  it("drops tests with --filter-tests rmrf before anything executes", async () => {
+    const [first] = await loadProblems("humaneval");
+    const candidates = join(dir, "filter-candidates.jsonl");
+    const tests = join(dir, "filter-tests.jsonl");
+    await writeFile(
+      candidates,
+      jsonl([
+        { task_id: first!.id, solution: first!.canonicalSolution },
+        { task_id: first!.id, completion: "    return False\n" },
+      ]),
+    );
+    await writeFile(
+      tests,
+      jsonl([
+        { task_id: first!.id, test: "assert has_close_elements([1.0, 2.0, 3.0], 0.5) == False" },
+        { task_id: first!.id, test: "assert has_close_elements([1.0, 2.8, 3.0], 0.3) == True" },
+      ]),
+    );
+    const rerankWith = async (threshold: string) => {
+      const { code, stdout, stderr } = await run([
+        "rerank",
+        "--benchmark",
+        "humaneval",
+        "--candidates",
+        candidates,
+        "--tests",
+        tests,
+        "--filter-tests",
+        "rmrf",
+        "--filter-threshold",
+        threshold,
+        "--no-cache",
+        "--json",
+      ]);
+      expect(code, stderr).toBe(0);
+      return JSON.parse(stdout);
+    };
+    // no probability is below 0: every test is kept and runs against both candidates
+    const kept = await rerankWith("0");
+    expect(kept.test_filter).toMatchObject({ scorer: "rmrf", tests_scored: 2, tests_dropped: 0 });
+    expect(kept.executions.unique).toBe(2 * 2 + 2);
+    // nothing is certain to run: every test is dropped, only the ground truth executes
+    const dropped = await rerankWith("1");
+    expect(dropped.test_filter).toMatchObject({ tests_scored: 2, tests_kept: 0, tests_dropped: 2 });
+    expect(dropped.executions.unique).toBe(2);
+    expect(dropped.inputs.tests).toBe(0);
+  });
+
   it("stops at an empty candidate file, or goes on counting it with --skip-bad-lines", async () => {
     const candidates = join(dir, "empty.jsonl");
     const tests = join(dir, "tests-ok.jsonl");

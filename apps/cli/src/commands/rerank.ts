@@ -1,5 +1,6 @@
 import { createTestBudget, testBudgetAllocations } from "@coderm/allocator";
-import { loadRerankInputs, requireTestBasedReward, rerank } from "@coderm/pipeline";
+import { filterTests, loadRerankInputs, requireTestBasedReward, rerank } from "@coderm/pipeline";
+import { createEmbeddedTestScorer } from "@coderm/reward-rmrf";
 import { type Command, Option } from "commander";
 import { benchmarkNames } from "../benchmark-options.js";
 import type { CommandContext } from "../context.js";
@@ -11,13 +12,14 @@ import {
   requireInputFile,
   type SkipBadLinesFlags,
 } from "../input-files.js";
-import { positiveInteger, positiveNumber } from "../options.js";
+import { positiveInteger, positiveNumber, probability } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import {
   addRerankingOptions,
   printRerankReport,
   type RerankingFlags,
+  type RerankReport,
   rerankingSettings,
   rerankReport,
   verdictTally,
@@ -37,6 +39,9 @@ interface RerankFlags extends ExecutorFlags, RerankingFlags, SkipBadLinesFlags, 
   codetPacking?: boolean;
   testBudget?: number;
   allocation: (typeof testBudgetAllocations)[number];
+  filterTests?: "rmrf";
+  filterThreshold: number;
+  filterModel?: string;
 }
 
 /** Registers `coderm rerank`. */
@@ -98,7 +103,23 @@ export function registerRerankCommand(program: Command, context: CommandContext)
       "--codet-packing",
       "judge as CodeT's runner does: a problem whose tests do not compile packed into one function fails every candidate (default for sample sets)",
     )
-    .option("--no-codet-packing", "judge every test on its own (default for file inputs)");
+    .option("--no-codet-packing", "judge every test on its own (default for file inputs)")
+    .addOption(
+      new Option(
+        "--filter-tests <scorer>",
+        "drop generated tests a run-free predictor says will not run correctly, before executing anything: rmrf (the embedded RM-RF model; the focal code is each problem's most frequent candidate)",
+      ).choices(["rmrf"]),
+    )
+    .option(
+      "--filter-threshold <p>",
+      "with --filter-tests: drop a test whose predicted probability of running correctly is below this",
+      probability,
+      0.5,
+    )
+    .option(
+      "--filter-model <file>",
+      "with --filter-tests rmrf: a model file that `coderm rmrf train` wrote (default: the shipped model)",
+    );
   addSkipBadLinesOption(command);
   addRerankingOptions(command, {
     timeLimit: "100, CodeT's, for sample sets; 1000 for files",
@@ -121,7 +142,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     requireInputFile("--candidates", flags.candidates);
     requireInputFile("--tests", flags.tests);
   }
-  const { name, input, errors, judging, judgingRule } = await loadRerankInputs({
+  const loaded = await loadRerankInputs({
     ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
     ...(flags.candidates === undefined ? {} : { candidatesFile: flags.candidates }),
@@ -133,10 +154,29 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
       ? {}
       : { judging: flags.codetPacking ? "codet-packed-suite" : "verdicts" }),
   });
+  const { name, errors, judging, judgingRule } = loaded;
   reportSkippedLines(
     output,
     errors.map((error) => error.message),
   );
+  let input = loaded.input;
+  let testFilter: RerankReport["test_filter"];
+  if (flags.filterTests !== undefined) {
+    const scorer = createEmbeddedTestScorer({
+      name: flags.filterTests,
+      ...(flags.filterModel === undefined ? {} : { model: flags.filterModel }),
+    });
+    const filtered = await filterTests(input, { scorer, threshold: flags.filterThreshold });
+    input = filtered.input;
+    testFilter = {
+      scorer: scorer.name,
+      threshold: flags.filterThreshold,
+      tests_scored: filtered.scored,
+      tests_kept: filtered.kept,
+      tests_dropped: filtered.dropped,
+      score_s: filtered.seconds,
+    };
+  }
   const timeMs = files ? 1000 : 100;
   const settings = rerankingSettings(flags, {
     timeMs,
@@ -198,6 +238,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
       errors,
       executor: opened,
       started,
+      ...(testFilter === undefined ? {} : { testFilter }),
     });
     if (flags.out !== undefined)
       await writeRerankOutputs(

@@ -4,6 +4,11 @@ import type { Problem, UnitTest } from "../model.js";
 export interface TestScorerInput {
   /** The problem the code solves, where there is one. */
   problem?: Problem;
+  /**
+   * The language of the focal file and the tests, where it is not the problem's (say `java` or
+   * `go` for RM-RF's samples); the problem's language, else Python, by default.
+   */
+  language?: string;
   /** The focal source file (the code under test). */
   focalCode: string;
   /** The existing test suite of the focal file, as source text (empty when none). */

@@ -25,6 +25,17 @@ export interface GenerationJob {
   n: number;
   /** Overrides the generator's sampling for this job. */
   sampling?: Sampling;
+  /**
+   * Asks for an answer that is JSON of this schema, where the server can enforce it (OpenAI's and
+   * vLLM's `response_format` of type `json_schema` on chat; vLLM's `guided_json` on completions).
+   */
+  responseFormat?: ResponseFormat;
+}
+
+/** A JSON schema the answer must follow (structured output), with a name for the server. */
+export interface ResponseFormat {
+  name: string;
+  schema: Record<string, unknown>;
 }
 
 /** One sample of a job. */

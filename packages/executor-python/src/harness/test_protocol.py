@@ -237,6 +237,15 @@ def check_frame(frame, schema, seen):
         for method in frame.get("methods", ()):
             check_fields(method, schema["method"], "method", schema)
             expect(method["status"] in schema["methodStatuses"], "method status")
+        if "coverage" in frame:
+            coverage = frame["coverage"]
+            check_fields(coverage, schema["coverage"], "coverage", schema)
+            executable = coverage["executable"]
+            covered = coverage["covered"]
+            for lines in (executable, covered):
+                expect(all(type(line) is int and line > 0 for line in lines), "line numbers")
+                expect(lines == sorted(set(lines)), "lines sorted, each once")
+            expect(set(covered) <= set(executable), "covered lines are executable")
         if "message" in frame:
             expect(len(frame["message"]) <= schema["messageLimit"] + 100, "message length")
 
@@ -306,6 +315,7 @@ def check_frames(schema, python, harness_path):
             "start": 0,
             "limits": {"timeMs": 2000, "outputBytes": 20},
             "groupAsserts": True,
+            "coverage": True,
         }
         harness.send(request)
         results = []
@@ -317,6 +327,12 @@ def check_frames(schema, python, harness_path):
                 break
             results.append(frame)
         expect_equal([r["index"] for r in results], list(range(len(tests))), "result order")
+        expect(all("coverage" in r for r in results), "every result of a coverage request")
+        expect_equal(
+            results[0]["coverage"],
+            {"executable": [1, 2, 3, 4, 5, 6, 7], "covered": [1, 2, 3, 4, 5, 6]},
+            "coverage of the first test",
+        )
         fields = set().union(*(set(r) for r in results))
         expect_equal(
             fields,

@@ -114,6 +114,62 @@ const cases: ConformanceCase[] = [
     },
   },
   {
+    name: "reports each test's line coverage when asked, as coverage.py counts lines",
+    async run(executor) {
+      // line 1 is a docstring and lines 5-6 an excluded suite: neither is executable
+      const code =
+        '"""Signs."""\ndef sign(x):\n    if x > 0:\n        return 1\n    if x < 0:  # pragma: no cover\n        return -1\n    return (\n        0\n    )\n';
+      const positive = [2, 3, 4];
+      const zero = [2, 3, 7];
+      const tests: UnitTest[] = [
+        assertTest("positive", "assert sign(3) == 1"),
+        assertTest("zero", "assert sign(0) == 0"),
+        assertTest("positive-again", "assert sign(3) != 2"),
+        assertTest("loaded-only", "assert 1 == 1"),
+        {
+          id: "check",
+          problemId: "p",
+          kind: "check",
+          entryPoint: "sign",
+          code: "def check(candidate):\n    for value in (5, 6):\n        assert candidate(value) == 1\n",
+        },
+        {
+          id: "unittest",
+          problemId: "p",
+          kind: "unittest",
+          code: "import unittest\nclass T(unittest.TestCase):\n    def test_zero(self):\n        self.assertEqual(sign(0), 0)\n",
+        },
+        { id: "call", problemId: "p", kind: "call", entryPoint: "sign", args: [4], expected: 1 },
+      ];
+      const covered = await collect(executor, [
+        { ...request("sign", code, tests), coverage: true },
+        request("plain", code, tests),
+        { ...request("broken", "def sign(:\n    pass\n", tests.slice(0, 1)), coverage: true },
+      ]);
+      const expected: Record<string, number[]> = {
+        positive,
+        zero,
+        "positive-again": positive,
+        "loaded-only": [2],
+        check: positive,
+        unittest: zero,
+        call: positive,
+      };
+      for (const [test, lines] of Object.entries(expected)) {
+        const verdict = covered.get(`sign/${test}`);
+        expect(verdict?.status, test).toBe("pass");
+        expect(verdict?.coverage, test).toEqual({ executable: [2, 3, 4, 7], covered: lines });
+        expect(covered.get(`plain/${test}`)?.status, test).toBe("pass");
+        expect(covered.get(`plain/${test}`), test).not.toHaveProperty("coverage");
+      }
+      expect(covered.get("broken/positive")).toMatchObject({
+        status: "error",
+        errorType: "SyntaxError",
+        coverage: { executable: [], covered: [] },
+      });
+    },
+  },
+  {
     // within about twice the limit, plus the time a backend gives back for waiting on a CPU on a
     // loaded machine (up to 4 times the limit in the Python harness)
     name: "stops Python and C-level infinite loops within a few times the limit",
@@ -227,8 +283,8 @@ const cases: ConformanceCase[] = [
 
 /**
  * The Python fixture pack of the conformance suite: verdict kinds of every test kind (assert,
- * check, unittest, call, stdio), Python and C-level infinite loops, memory and fork bombs, huge
- * output, deep recursion, early exits and environment secrets.
+ * check, unittest, call, stdio), line coverage per test, Python and C-level infinite loops,
+ * memory and fork bombs, huge output, deep recursion, early exits and environment secrets.
  */
 export const pythonConformanceFixtures: ConformanceFixtures = {
   language: "python",

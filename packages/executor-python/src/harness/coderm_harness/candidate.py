@@ -13,6 +13,7 @@ import time
 
 from .candidate_split import serve_split_test
 from .codec import DEFAULT_INT_DIGITS, decode_value, encode_value, output_value
+from .coverage_tracer import start_tracer
 from .jobs import load_job, runs_program_alone
 from .oracles import LIVECODEBENCH_PRELUDE
 from .protocol import (
@@ -90,6 +91,7 @@ class CandidateProcess:
         "work_mtime",
         "header",
         "recorder",
+        "tracer",
     )
 
     def __init__(
@@ -104,8 +106,10 @@ class CandidateProcess:
         self.test_socket = test_socket
         self.ruleset = ruleset
         self.split_job_area = split_job_area
-        self.program_failure = None  # (status, wall, cpu, error type, message) shared by all
+        # (status, wall, cpu, error type, message, covered lines | None) shared by later tests
+        self.program_failure = None
         self.program_ran = False
+        self.tracer = None  # coverage requests: records the lines the program runs, per test
 
     # ---- setup -----------------------------------------------------------------------------
     def setup(self):
@@ -200,6 +204,8 @@ class CandidateProcess:
     # ---- helpers ---------------------------------------------------------------------------
     def prologue(self):
         self.state.prepare_test()
+        if self.tracer is not None:
+            self.tracer.reset()  # each test's lines are its own (the program runs again in it)
         # every test starts in an empty working directory (checked through the directory mtime)
         try:
             mtime = os.stat(self.work_dir).st_mtime_ns
@@ -225,6 +231,17 @@ class CandidateProcess:
     def tampered(self):
         return self.state.builtins_guard.tampered()
 
+    def covered(self):
+        """The lines the program ran in the current test (None without coverage)."""
+        return None if self.tracer is None else self.tracer.snapshot()
+
+    def start_coverage(self):
+        """Coverage requests: traces the program from here on; every record carries its lines."""
+        limit = self.job.coverage_limit
+        if limit:
+            self.tracer = start_tracer(self.job.program, limit)
+            self.recorder.coverage = self.tracer.snapshot
+
     # ---- main loop -------------------------------------------------------------------------
     def run(self):
         job = self.job
@@ -247,6 +264,7 @@ class CandidateProcess:
         self.program_failure = None
         if job.warmup is not None:
             self.warm_up()
+        self.start_coverage()
         for index in range(job.first, job.count):
             if index in decided:
                 continue
@@ -263,7 +281,15 @@ class CandidateProcess:
             failure = self.program_failure
             if failure is not None and kind not in SPLIT_KINDS and not runs_program_alone(entry):
                 # executing the program itself failed: same verdict for every test (deterministic)
-                record(index, failure[0], failure[1], failure[2], failure[3], failure[4])
+                record(
+                    index,
+                    failure[0],
+                    failure[1],
+                    failure[2],
+                    failure[3],
+                    failure[4],
+                    covered=failure[5],
+                )
                 continue
             if kind == group_kind:
                 # the value of the expression goes to the harness process, which compares it with
@@ -299,7 +325,14 @@ class CandidateProcess:
                     record(index, VALUE_STATUS, wall, cpu, value=value)
                 else:
                     if not program_executed:
-                        self.program_failure = (outcome[0], wall, cpu, outcome[1], outcome[2])
+                        self.program_failure = (
+                            outcome[0],
+                            wall,
+                            cpu,
+                            outcome[1],
+                            outcome[2],
+                            self.covered(),
+                        )
                     record(index, outcome[0], wall, cpu, outcome[1], outcome[2])
                 value = None
                 continue
@@ -353,6 +386,7 @@ class CandidateProcess:
                 "Timeout",
                 "importing the program's modules took longer than %.0f ms"
                 % job.limits["importTimeMs"],
+                [] if job.coverage_limit else None,  # (the program itself never ran)
             )
         # other failures surface again, with their own verdict, when the tests run the program
         if self.streams.captured():
@@ -378,7 +412,7 @@ class CandidateProcess:
         if self.tampered() and outcome is None:  # (restores builtins either way)
             outcome = TAMPERED
         elif outcome is not None and program_phase and not self.program_ran:
-            self.program_failure = (outcome[0], wall, cpu, outcome[1], outcome[2])
+            self.program_failure = (outcome[0], wall, cpu, outcome[1], outcome[2], self.covered())
         return out, outcome, wall, cpu
 
     # ---- value tests -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The candidate process's side of a split test (see channel.py): it executes the program, sends
 its namespace to the test server, then runs what the test server asks for, under the timer, and
-answers with strictly encoded values or references to its objects."""
+answers with strictly encoded values or references to its objects. In a coverage request the
+test server also asks, once the test is judged, for the lines the program ran in it."""
 
 import json
 import os
@@ -40,6 +41,8 @@ def serve_split_test(candidate, index, seconds):
     # the program runs first, and its namespace goes out with the request to run test `index`
     failure = candidate.program_failure
     if failure is not None:
+        if candidate.tracer is not None:
+            candidate.tracer.assume(failure[5] or ())  # the lines of the program's failure
         send_message(
             test_socket,
             {"run": index, "raise": [failure[0], failure[3], failure[4]], "w": 0.0, "c": 0.0},
@@ -70,6 +73,9 @@ def serve_split_test(candidate, index, seconds):
         if name == "end":
             candidate.tampered()  # builtins the candidate replaced are restored
             return
+        if name == "coverage":
+            send_message(test_socket, {"ok": candidate.covered()})
+            continue
         budget = message.get("t") or seconds
         target = objects[message["r"]]
         args = message.get("a") or []

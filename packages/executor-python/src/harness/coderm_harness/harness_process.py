@@ -8,6 +8,7 @@ import time
 
 from .analysis import import_warmup
 from .codec import compact_json, long_integers, request_decoder
+from .coverage_tracer import CANDIDATE_FILENAME, line_table_of
 from .judging import Judge
 from .planning import RequestError, build_job
 from .protocol import FRAME_HEADER, HARNESS_VERSION, MAX_FRAME_BYTES, ExitCode
@@ -102,8 +103,11 @@ class HarnessProcess:
         job.id = request_id
         job.id_json = b'{"id":' + compact_json.encode(request_id).encode("ascii")
         try:
-            job.program = compile_code(request["program"], "<candidate>")
+            job.program = compile_code(request["program"], CANDIDATE_FILENAME)
             job.warmup = import_warmup(request["program"])
+            if job.coverage:
+                job.line_table = line_table_of(request["program"], job.program)
+                job.coverage_limit = job.line_table.line_count
         except _PROGRAM_ERRORS as e:
             error_type, message = describe_exception(e)
             for index in range(job.first, job.count):

@@ -30,6 +30,7 @@ CHILD_FIELDS = (
     "work_dir",
     "output_path",
     "rlimits",
+    "coverage_limit",
 )
 _IN_AREA = int(PayloadPlace.AREA)  # plain ints: read in every candidate process (see candidate.py)
 _IN_FILE = int(PayloadPlace.FILE)
@@ -64,6 +65,9 @@ class Job:
         "verdict_buffer",
         "lost",
         "sequence",
+        "coverage",
+        "line_table",
+        "coverage_limit",
     )
 
 
@@ -103,10 +107,11 @@ def load_job(area, path):
     return job
 
 
-def write_split_job(area, sequence, split_plan, limits):
-    """Hands the split tests of candidate process `sequence` to the test server; False when
-    they do not fit."""
-    data = marshal.dumps((split_plan, limits))
+def write_split_job(area, sequence, split_plan, limits, coverage_limit=0):
+    """Hands the split tests of candidate process `sequence` to the test server (with
+    `coverage_limit`, the program's line count, it asks the candidate process for each test's
+    covered lines); False when they do not fit."""
+    data = marshal.dumps((split_plan, limits, coverage_limit))
     offset = JOB_PAYLOAD_OFFSET
     if len(data) + offset > JOB_AREA_BYTES:
         return False
@@ -117,7 +122,8 @@ def write_split_job(area, sequence, split_plan, limits):
 
 
 def read_split_job(area, sequence):
-    """(split plan, limits) written for `sequence`, or None when the area holds another's."""
+    """(split plan, limits, coverage limit) written for `sequence`, or None when the area holds
+    another's."""
     first_sequence, length = SPLIT_JOB_HEADER.unpack_from(area, 0)
     if first_sequence != sequence:
         return None

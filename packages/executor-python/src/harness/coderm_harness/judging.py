@@ -205,6 +205,8 @@ class Judge:
                             "errorType": result.get("errorType"),
                             "message": result.get("message"),
                         }
+                        if "coverage" in result:  # one evaluation: the same lines ran
+                            job.decided[member]["coverage"] = result["coverage"]
             return result
         if "value" not in result:
             raise ValueError("value record without a value")
@@ -235,6 +237,8 @@ class Judge:
                     "wallMs": result["wallMs"],
                     "cpuMs": result["cpuMs"],
                 }
+                if "coverage" in result:
+                    verdict["coverage"] = result["coverage"]
                 if outcome[0] != "pass":
                     verdict["errorType"] = outcome[1]
                     if outcome[2] is not None:

@@ -77,8 +77,16 @@ def build_job(request, work_dir, output_path):
     if type(start) is not int or start < 0:
         raise RequestError("start must be a non-negative integer")
     group_asserts = request.get("groupAsserts", True) is not False
+    coverage = request.get("coverage", False)
+    if coverage is None:
+        coverage = False
+    if type(coverage) is not bool:
+        raise RequestError("coverage must be a boolean")
     job = Job()
     job.id = request.get("id")
+    job.coverage = coverage
+    job.line_table = None  # the program's executable lines (coverage_tracer.py), once compiled
+    job.coverage_limit = 0  # for the child: 0, or the program's line count (coverage on)
     job.limits = limits
     job.count = len(tests)
     job.first = start

@@ -10,7 +10,7 @@ test_protocol.py checks that the two agree.
 import enum
 import struct
 
-HARNESS_VERSION = "8"  # verdicts are cached under it: bump it when a verdict could change
+HARNESS_VERSION = "9"  # verdicts are cached under it: bump it when a verdict could change
 
 # ---- frames (Node <-> harness process) ------------------------------------------------------
 REQUEST_FD = 3  # the harness process reads requests here
@@ -74,6 +74,9 @@ def starvation_allowance(seconds):
 
 
 CPU_BUDGET_SLACK_S = 2.0  # RLIMIT_CPU of a candidate process: its tests' budgets plus this
+# coverage requests: the test server asks the candidate process for the lines a split test ran
+# (it answers at once unless it is stuck: then it is given up like any stuck candidate process)
+COVERAGE_FETCH_S = 1.0
 
 # ---- the result ring (candidate process -> harness process) -----------------------------------
 # A header of int64 slots (read by the harness process while the child writes them: accessed

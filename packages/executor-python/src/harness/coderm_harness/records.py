@@ -3,8 +3,9 @@ pipe) report about each test, and the patterns the harness process reads the com
 
 A record is compact ASCII JSON: "i" test index, "s" status (or "value"), "w"/"c" wall/CPU
 milliseconds, and when present "e" error type, "m" message, "o"/"x" captured stdout/stderr, "d"
-characters dropped, "v" value, "M" unittest methods; the test server adds "q" (the candidate
-process it judged) and "k" (that process stopped answering)."""
+characters dropped, "v" value, "M" unittest methods, "C" the candidate's lines that ran (coverage
+requests only: raw line numbers, which the harness process folds onto executable lines); the test
+server adds "q" (the candidate process it judged) and "k" (that process stopped answering)."""
 
 import re
 
@@ -40,14 +41,17 @@ match_simple_record = re.compile(
 
 class ResultRecorder:
     """Writes a process's result records to `sink` (an object with put(bytes)), with the output
-    the test captured in `streams`, bounded by `output_limit` characters."""
+    the test captured in `streams`, bounded by `output_limit` characters. With `coverage` (a
+    function returning the lines the candidate ran in the current test, a list of ints or None)
+    every record also carries them ("C")."""
 
-    __slots__ = ("sink", "streams", "output_limit")
+    __slots__ = ("sink", "streams", "output_limit", "coverage")
 
     def __init__(self, sink, streams, output_limit):
         self.sink = sink
         self.streams = streams
         self.output_limit = output_limit
+        self.coverage = None
 
     def record(
         self,
@@ -60,8 +64,18 @@ class ResultRecorder:
         value=NO_VALUE,
         methods=None,
         stdout_limit=None,
+        covered=None,
     ):
+        """Writes one record; `covered`: the candidate's lines for this test, in place of what
+        `coverage` says (a program failure shared by later tests carries its own)."""
         budget = self.streams.budget
+        if covered is None and self.coverage is not None:
+            covered = self.coverage()
+        if covered is not None:
+            self._record_full(
+                index, status, wall, cpu, error_type, message, value, methods, stdout_limit, covered
+            )
+            return
         if status == VALUE_STATUS and methods is None and not (budget.used or budget.dropped):
             value_type = type(value)
             if value_type is str and len(value) <= SMALL_STRING:
@@ -98,6 +112,24 @@ class ResultRecorder:
                 )
             self.sink.put(data)
             return
+        self._record_full(
+            index, status, wall, cpu, error_type, message, value, methods, stdout_limit
+        )
+
+    def _record_full(
+        self,
+        index,
+        status,
+        wall,
+        cpu,
+        error_type,
+        message,
+        value,
+        methods,
+        stdout_limit,
+        covered=None,
+    ):
+        budget = self.streams.budget
         extra = None
         if (
             error_type is not None
@@ -106,6 +138,7 @@ class ResultRecorder:
             or methods is not None
             or budget.used
             or budget.dropped
+            or covered is not None
         ):
             extra = {}
             if error_type is not None:
@@ -130,6 +163,8 @@ class ResultRecorder:
                 extra["v"] = value
             if methods is not None:
                 extra["M"] = methods
+            if covered is not None:
+                extra["C"] = covered
         if extra is None:
             data = b'{"i":%d,"s":"%s","w":%.4f,"c":%.4f}' % (
                 index,

@@ -80,6 +80,18 @@ def translate(job, record, expected_index):
         result["outputDropped"] = dropped
     if "v" in record:
         result["value"] = record["v"]
+    if job.coverage:
+        covered = record.get("C")
+        if covered is not None:
+            # raw line numbers from an untrusted process: bounded, folded onto executable lines
+            table = job.line_table
+            if (
+                type(covered) is not list
+                or len(covered) > table.line_count + 1
+                or any(type(line) is not int for line in covered)
+            ):
+                raise ValueError("bad covered lines")
+            result["coverage"] = table.covered(covered)
     methods = record.get("M")
     if methods is not None:
         if type(methods) is not list or len(methods) > METHODS_LIMIT:
@@ -136,7 +148,8 @@ class ResultRelay:
                 pass
         error = None
         offsets = {RING: 0, VERDICTS: 0}
-        group_kind = PlanKind.GROUP
+        # coverage requests take the general path (records carry the lines run)
+        group_kind = None if job.coverage else PlanKind.GROUP
         while True:
             source = (
                 VERDICTS
@@ -179,7 +192,9 @@ class ResultRelay:
                         responses.next_index = expected_index + 1
                         expected_index = next_undecided(job, expected_index + 1)
                         continue
-            match = match_simple_record(raw) if kind not in VALUE_KINDS else None
+            match = (
+                match_simple_record(raw) if kind not in VALUE_KINDS and not job.coverage else None
+            )
             if match is not None and int(match.group(1)) == expected_index:
                 # common case (no optional fields): build the frame without a JSON round trip
                 if not responses.emit_decided_until(job, expected_index):

@@ -52,6 +52,14 @@ class ResponseWriter:
         for field in RESULT_FIELDS:
             if field in result:
                 frame[field] = result[field]
+        if job.coverage:
+            # every result of a coverage request has it; covered is empty where no lines were
+            # reported (the test's process was killed, the test never ran)
+            table = job.line_table
+            frame["coverage"] = {
+                "executable": [] if table is None else table.executable,
+                "covered": result.get("coverage", []),
+            }
         self.emit(frame)
 
     def emit_decided_until(self, job, end):

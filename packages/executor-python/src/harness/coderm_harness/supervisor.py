@@ -96,7 +96,9 @@ class ChildSupervisor:
         if not job.split_plan:
             return None
         todo = {k: v for k, v in job.split_plan.items() if k >= first and k not in job.decided}
-        if todo and write_split_job(self.workspace.split_job_area, job.sequence, todo, job.limits):
+        if todo and write_split_job(
+            self.workspace.split_job_area, job.sequence, todo, job.limits, job.coverage_limit
+        ):
             self.test_server_served += 1
             if self.test_server_served > TEST_SERVER_REQUESTS:  # a fresh test server now and then
                 self.zygote.stop_test_server()

@@ -16,7 +16,7 @@ from .analysis import BUILTIN_NAMES, STDLIB_NAMES
 from .channel import CandidateLost, VerdictPipe, receive_message, send_message
 from .codec import encode_value, record_decoder
 from .jobs import read_split_job
-from .protocol import DEFAULT_LIMITS, SPLIT_MESSAGE, ExitCode, PlanKind
+from .protocol import COVERAGE_FETCH_S, DEFAULT_LIMITS, SPLIT_MESSAGE, ExitCode, PlanKind
 from .records import ResultRecorder
 from .remote import ForgedMessage, decode_candidate_value, reference_out, remote_exception
 from .state import ProcessRole, unittest_modified
@@ -49,6 +49,7 @@ class TestServer:
         self.forged = None  # what the candidate process sent that the protocol does not allow
         self.work_dir = work_dir
         self.lost = False
+        self.coverage_limit = 0  # coverage requests: the program's line count
         self.seconds = 0.0
         self.program_time = (0.0, 0.0)
 
@@ -85,6 +86,31 @@ class TestServer:
         if "ok" not in message:
             raise self.forge("malformed answer")
         return self.decode(message["ok"])
+
+    def candidate_coverage(self):
+        """The lines the candidate process ran in the test just judged (a coverage request), as
+        it reports them (the harness process keeps only executable lines), or None when it does
+        not answer (it is then given up, as a stuck candidate process is)."""
+        if self.lost:
+            return None
+
+        def ask():
+            send_message(self.socket, {"op": "coverage"})
+            return receive_message(self.socket)
+
+        raw, outcome = self.timer.run(ask, COVERAGE_FETCH_S)
+        if outcome is not None or raw is None:
+            self.lost = self.verdicts.lost = True
+            return None
+        try:
+            message = record_decoder.decode(raw)
+        except ValueError:
+            return None
+        lines = message.get("ok") if type(message) is dict else None
+        if type(lines) is not list:
+            return None
+        limit = self.coverage_limit  # (a candidate process reports each line once, sorted)
+        return sorted({line for line in lines if type(line) is int and 0 < line <= limit})
 
     def forge(self, reason):
         """Marks the test being served as broken by a forged message (its verdict becomes an
@@ -164,12 +190,15 @@ class TestServer:
         names["__builtins__"] = builtins
         return names
 
-    def serve(self, candidate_socket, sequence, split_plan, limits):
+    def serve(self, candidate_socket, sequence, split_plan, limits, coverage_limit=0):
         """Runs the split tests that candidate process `sequence` asks for, until it closes
-        `candidate_socket`."""
+        `candidate_socket` (with a `coverage_limit`, the program's line count, each verdict
+        carries the lines the candidate process ran in its test)."""
         self.socket = candidate_socket
         self.split_plan = split_plan
         self.recorder.output_limit = limits["outputBytes"]
+        self.coverage_limit = coverage_limit
+        self.recorder.coverage = self.candidate_coverage if coverage_limit else None
         self.verdicts.sequence = sequence
         self.lost = self.verdicts.lost = False
         self.streams.budget.limit = int(limits["outputBytes"])
@@ -424,7 +453,7 @@ def test_server_main(state, handoff, listener_fd):
             try:
                 if payload is not None:
                     state.timer.watch_peer(pid)
-                    server.serve(fds[0], sequence, payload[0], payload[1])
+                    server.serve(fds[0], sequence, payload[0], payload[1], payload[2])
             finally:
                 state.timer.unwatch_peer()
                 os.close(fds[0])
