@@ -193,20 +193,21 @@ export function trainEmbeddedModelOnFeatures(
       mutationGain: runs * calibrate(calibrators.mutationGivenRuns, score.mutation),
     };
   });
-  const thresholdsOf = (indexes: readonly number[]) => ({
-    runs: bestF1Threshold(
-      indexes.map((index) => calibrated[index]!.runs),
-      indexes.map((index) => calibration[index]!.labels.runs),
-    ),
-    coverageGain: bestF1Threshold(
-      indexes.map((index) => calibrated[index]!.coverageGain),
-      indexes.map((index) => calibration[index]!.labels.coverageGain),
-    ),
-    mutationGain: bestF1Threshold(
-      indexes.map((index) => calibrated[index]!.mutationGain),
-      indexes.map((index) => calibration[index]!.labels.mutationGain),
-    ),
-  });
+  const thresholdsOf = (indexes: readonly number[]) => {
+    const groups = indexes.map((index) => calibration[index]!.group);
+    const threshold = (target: keyof TestScore) =>
+      bestF1Threshold(
+        indexes.map((index) => calibrated[index]![target]),
+        indexes.map((index) => calibration[index]!.labels[target]),
+        groups,
+        random.fork(`threshold ${target}`),
+      );
+    return {
+      runs: threshold("runs"),
+      coverageGain: threshold("coverageGain"),
+      mutationGain: threshold("mutationGain"),
+    };
+  };
   const thresholds = thresholdsOf(calibration.map((_, index) => index));
   // base rates differ by language (RM-RF's Java tests raise the kill rate half the time, its
   // Python tests a sixth): a language with enough calibration rows gets thresholds of its own
@@ -327,23 +328,60 @@ function binEdges(rows: readonly FeatureRow[], count: number): number[][] {
   });
 }
 
-/** The threshold (midway between two scores) that maximizes F1; 0.5 without a positive. */
-function bestF1Threshold(scores: readonly number[], labels: readonly boolean[]): number {
-  const positives = labels.filter(Boolean).length;
-  if (positives === 0) return 0.5;
-  const order = scores.map((_, index) => index).sort((a, b) => scores[b]! - scores[a]!);
-  let best = { f1: -1, threshold: 0.5 };
-  let truePositives = 0;
-  for (let position = 0; position < order.length; position++) {
-    truePositives += labels[order[position]!] ? 1 : 0;
-    const score = scores[order[position]!]!;
-    const next = scores[order[position + 1]!];
-    if (next === score) continue; // a threshold cannot split equal scores
-    const predicted = position + 1;
-    const f1 = (2 * truePositives) / (predicted + positives);
-    if (f1 > best.f1) best = { f1, threshold: next === undefined ? score / 2 : (score + next) / 2 };
+/** Group resamples {@link bestF1Threshold} averages F1 over. */
+const thresholdResamples = 200;
+
+/**
+ * The decision threshold (midway between two distinct scores) with the highest expected F1 over
+ * resamples of the rows' groups (a bootstrap of problems or repositories); 0.5 without a positive.
+ * Rare positives come in clusters of a few groups, and the threshold that is best on one draw of
+ * groups often bets on one cluster's high scores (F1 0 on unseen groups); averaging over resampled
+ * groups prefers thresholds that do well whichever groups are drawn.
+ */
+export function bestF1Threshold(
+  scores: readonly number[],
+  labels: readonly boolean[],
+  groups: readonly string[],
+  random: Random,
+): number {
+  if (!labels.some(Boolean)) return 0.5;
+  const distinct = [...new Set(scores)].sort((a, b) => b - a);
+  // candidates: midway between neighbouring distinct scores (at most a few hundred, by quantile)
+  const step = Math.max(1, Math.floor(distinct.length / 400));
+  const candidates: number[] = [];
+  for (let index = 0; index < distinct.length; index += step) {
+    const next = distinct[index + 1];
+    candidates.push(next === undefined ? distinct[index]! / 2 : (distinct[index]! + next) / 2);
   }
-  return best.threshold;
+  const names = [...new Set(groups)].sort();
+  const rowsOf = new Map<string, number[]>(names.map((name) => [name, []]));
+  groups.forEach((group, index) => {
+    rowsOf.get(group)!.push(index);
+  });
+  const expected = new Float64Array(candidates.length);
+  for (let resample = 0; resample < thresholdResamples; resample++) {
+    const weights = new Float64Array(scores.length);
+    for (let draw = 0; draw < names.length; draw++)
+      for (const index of rowsOf.get(names[random.int(names.length)]!)!) weights[index]! += 1;
+    let positives = 0;
+    for (let index = 0; index < labels.length; index++)
+      if (labels[index]) positives += weights[index]!;
+    if (positives === 0) continue; // F1 is undefined without a positive; the draw says nothing
+    candidates.forEach((threshold, position) => {
+      let predicted = 0;
+      let truePositives = 0;
+      for (let index = 0; index < scores.length; index++)
+        if (scores[index]! >= threshold) {
+          predicted += weights[index]!;
+          if (labels[index]) truePositives += weights[index]!;
+        }
+      expected[position]! += (2 * truePositives) / (predicted + positives);
+    });
+  }
+  let best = 0;
+  for (let position = 1; position < candidates.length; position++)
+    if (expected[position]! > expected[best]!) best = position;
+  return candidates[best]!;
 }
 
 interface TreeNodeJson {

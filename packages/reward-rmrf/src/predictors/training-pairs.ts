@@ -1,3 +1,4 @@
+import { parseJson } from "@coderm/core";
 import { readJsonl } from "@coderm/core/node";
 import { z } from "zod";
 import type { TrainingRow } from "./train.js";
@@ -25,11 +26,12 @@ export type TrainingPairSplits = Record<"train" | "validation" | "test", Trainin
 /**
  * Reads a labeled dataset (JSONL, as `coderm rmrf label` writes: the training-row fields with
  * `split` and `problemId`; other fields are ignored) as training rows by split; a row's group is
- * its dataset and problem, so one problem's tests never straddle a split of ours.
+ * its dataset and problem, so one problem's tests never straddle a split of ours. Lines are read
+ * the way they were written (a test's arguments may hold `Infinity`, `NaN` or exact big integers).
  */
 export async function readTrainingPairs(file: string): Promise<TrainingPairSplits> {
   const splits: TrainingPairSplits = { train: [], validation: [], test: [] };
-  for await (const { value } of readJsonl(file, { schema: pairSchema })) {
+  for await (const { value } of readJsonl(file, { schema: pairSchema, parse: parseJson })) {
     splits[value.split].push({
       language: value.language,
       focalCode: value.focalCode,
