@@ -101,3 +101,24 @@ function openExecutorOfFlags(flags: ExecutorFlags): Promise<OpenedExecutor> {
     ...(flags.image === undefined ? {} : { image: flags.image }),
   });
 }
+
+/**
+ * Opens the executor for model-written or others' code: the flags' sandbox, else `bwrap` for the
+ * local backend, refusing to fall back to the weaker `process` level unless it is asked for by
+ * name (the error says so, with what `purpose` the programs run for).
+ */
+export async function startSandboxedExecutor(
+  flags: ExecutorFlags,
+  purpose: string,
+): Promise<OpenedExecutor> {
+  if (flags.sandbox !== undefined || flags.executor !== "local") return startExecutor(flags);
+  try {
+    return await startExecutor({ ...flags, sandbox: "bwrap" });
+  } catch (error) {
+    throw new CodermError(
+      "unavailable",
+      `the bwrap sandbox cannot start here (${error instanceof Error ? error.message : String(error)}); pass --sandbox process to ${purpose} with process-level isolation (rlimits, Landlock, seccomp) instead`,
+      { field: "sandbox", cause: error },
+    );
+  }
+}

@@ -16,6 +16,26 @@ export function printJson(output: Output, value: unknown): void {
   );
 }
 
+/** Prints a command's summary: JSON with `--json`, else a metric/value table. */
+export function printSummary(
+  output: Output,
+  report: Record<string, unknown>,
+  json?: boolean,
+): void {
+  if (json) {
+    printJson(output, report);
+    return;
+  }
+  printTable(
+    output,
+    ["metric", "value"],
+    Object.entries(report).map(([key, value]) => [
+      key,
+      typeof value === "object" ? JSON.stringify(value) : (value as string | number),
+    ]),
+  );
+}
+
 /** Writes rows as an aligned text table with a header line. */
 export function printTable(
   output: Output,
@@ -75,6 +95,8 @@ const flagsByField: Record<string, string> = {
   method: "--methods",
   methods: "--methods",
   promptStyle: "--prompt-style",
+  rewardModel: "--reward-url",
+  testMethod: "--hybrid-tests",
   since: "--since",
   python: "--python",
   sandbox: "--sandbox",

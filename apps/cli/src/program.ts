@@ -4,6 +4,7 @@ import { registerAllocateCommand } from "./commands/allocate.js";
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerGenerateCommand } from "./commands/generate.js";
+import { registerNtCommand } from "./commands/nt.js";
 import { registerRerankCommand } from "./commands/rerank.js";
 import { registerRmrfCommand } from "./commands/rmrf.js";
 import { registerRunCommand } from "./commands/run.js";
@@ -32,6 +33,7 @@ export function createProgram(context: CommandContext): Command {
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
   registerGenerateCommand(program, context);
+  registerNtCommand(program, context);
   registerRerankCommand(program, context);
   registerRmrfCommand(program, context);
   registerRunCommand(program, context);

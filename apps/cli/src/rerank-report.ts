@@ -5,6 +5,7 @@ import { createJsonlWriter, writeJsonl } from "@coderm/core/node";
 import {
   createRewardMethod,
   type InputError,
+  learnedMethods,
   type OpenedExecutor,
   type RerankResult,
   rewardMethods,
@@ -12,9 +13,15 @@ import {
 import { type Command, InvalidArgumentError } from "commander";
 import { memoryLimitMb, timeLimitMs } from "./options.js";
 import { type Output, printTable } from "./output.js";
+import {
+  addLearnedMethodOptions,
+  type LearnedMethodFlags,
+  learnedMethodSettings,
+  openRewardModel,
+} from "./reward-model-options.js";
 
 /** The flags of the commands that rerank. */
-export interface RerankingFlags {
+export interface RerankingFlags extends LearnedMethodFlags {
   methods: string[];
   seed: string;
   timeLimit?: number;
@@ -38,20 +45,26 @@ function methodList(value: string): string[] {
   return names;
 }
 
+/** The methods a run compares by default: every one that needs no served reward model. */
+const defaultMethods = rewardMethods.filter(
+  (name) => !(learnedMethods as readonly string[]).includes(name),
+);
+
 /**
  * Adds `--methods`, `--seed`, `--time-limit`, `--ground-truth-time-limit`, `--memory-limit`,
- * `--out` and `--json` to a command; the time limits' defaults are described by the caller.
+ * `--out`, `--json` and the served reward model's flags to a command; the time limits' defaults
+ * are described by the caller.
  */
 export function addRerankingOptions(
   command: Command,
   defaults: { timeLimit: string; groundTruthTimeLimit: string },
 ): Command {
-  return command
+  return addLearnedMethodOptions(command)
     .option(
       "--methods <list>",
-      `comma-separated methods (${rewardMethods.join(", ")})`,
+      `comma-separated methods (${rewardMethods.join(", ")}; ${learnedMethods.join(", ")} need --reward-url)`,
       methodList,
-      [...rewardMethods],
+      [...defaultMethods],
     )
     .option("--seed <seed>", "seed of random picks and subsets", "0")
     .option(
@@ -74,9 +87,13 @@ export function addRerankingOptions(
 
 /** The limits and methods the flags describe, with the command's default time limits. */
 export function rerankingSettings(
-  flags: RerankingFlags,
+  flags: RerankingFlags & { cache?: boolean },
   defaults: { timeMs: number; groundTruthTimeMs: number },
 ): { limits: ExecutionLimits; groundTruthLimits: ExecutionLimits; methods: RewardModel[] } {
+  const usesRewardModel = flags.methods.some((name) =>
+    (learnedMethods as readonly string[]).includes(name),
+  );
+  const rewardModel = usesRewardModel ? openRewardModel(flags) : undefined;
   const limits: ExecutionLimits = {
     timeMs: flags.timeLimit ?? defaults.timeMs,
     memoryMb: flags.memoryLimit,
@@ -88,7 +105,12 @@ export function rerankingSettings(
       ...limits,
       timeMs: flags.groundTruthTimeLimit ?? defaults.groundTruthTimeMs,
     },
-    methods: flags.methods.map((method) => createRewardMethod(method, { seed: flags.seed })),
+    methods: flags.methods.map((method) =>
+      createRewardMethod(method, {
+        seed: flags.seed,
+        ...learnedMethodSettings(flags, rewardModel),
+      }),
+    ),
   };
 }
 
@@ -124,6 +146,11 @@ export interface RerankReport {
     by_verdict: Record<string, number>;
   };
   timing: { wall_s: number; execute_s: number };
+  /**
+   * Generated-test executions (distinct candidate x distinct test): run, needed to test every
+   * candidate, and needed by each method that prunes candidates before testing (hybrid).
+   */
+  test_executions: { executed: number; all_candidates: number; by_method: Record<string, number> };
   /** The run-free test filter, when one dropped tests before execution. */
   test_filter?: {
     scorer: string;
@@ -164,6 +191,11 @@ export function rerankReport(options: {
     timing: {
       wall_s: round((performance.now() - options.started) / 1000),
       execute_s: round(result.executeSeconds),
+    },
+    test_executions: {
+      executed: result.testExecutions.executed,
+      all_candidates: result.testExecutions.allCandidates,
+      by_method: result.testExecutions.byMethod,
     },
     ...(options.testFilter === undefined ? {} : { test_filter: options.testFilter }),
   };
@@ -212,6 +244,11 @@ export function printRerankReport(output: Output, report: RerankReport): void {
     `\n${report.dataset}: ${inputs.problems} problems, ${inputs.candidates} candidates, ${inputs.tests} tests; ` +
       `${executions.unique} executed, ${executions.cached} from cache; ${timing.wall_s} s (execution ${timing.execute_s} s)\n`,
   );
+  const tested = report.test_executions;
+  for (const [method, count] of Object.entries(tested.by_method))
+    output.stdout.write(
+      `${method} tests ${count} of ${tested.all_candidates} candidate x test pairs (${(100 * (1 - count / Math.max(1, tested.all_candidates))).toFixed(1)} % saved)\n`,
+    );
   const filter = report.test_filter;
   if (filter !== undefined)
     output.stdout.write(

@@ -1,4 +1,4 @@
-import { CodermError, type ExecutionLimits } from "@coderm/core";
+import { CodermError, type ExecutionLimits, type RewardModel } from "@coderm/core";
 import type {
   ExecutionBatcher,
   OpenedExecutor,
@@ -16,6 +16,8 @@ export interface ServiceContext {
   /** Scores items by the request's deadline, counting each result's status in the metrics. */
   score(request: FastifyRequest, items: readonly RewardItem[]): Promise<RewardResult[]>;
   problems: ProblemLookup | undefined;
+  /** The served reward model, when one is configured. */
+  rewardModel: RewardModel | undefined;
   limits: ExecutionLimits;
   maxBatchItems: number;
   /** When the request's caller stops waiting, in epoch ms. */

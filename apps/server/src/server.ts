@@ -49,6 +49,8 @@ export async function createRewardServer(settings: RewardServerSettings): Promis
     batcher,
     limits,
     ...(settings.problems === undefined ? {} : { problems: settings.problems }),
+    ...(settings.rewardModel === undefined ? {} : { rewardModel: settings.rewardModel }),
+    ...(settings.hybridWeight === undefined ? {} : { hybridWeight: settings.hybridWeight }),
   });
   const metrics = createServiceMetrics(settings.executor, () => batcher.pending);
   const gate = createGate(settings.tokens);
@@ -165,6 +167,7 @@ export async function createRewardServer(settings: RewardServerSettings): Promis
       return results;
     },
     problems: settings.problems,
+    rewardModel: settings.rewardModel,
     limits,
     maxBatchItems: settings.maxBatchItems ?? serverDefaults.maxBatchItems,
     deadline(request) {

@@ -1,4 +1,4 @@
-import type { ExecutionLimits } from "@coderm/core";
+import type { ExecutionLimits, RewardModel } from "@coderm/core";
 import type { OpenedExecutor, ProblemLookup } from "@coderm/pipeline";
 
 /** One caller allowed in: its bearer token and its quotas. */
@@ -18,6 +18,13 @@ export interface RewardServerSettings {
   executor: OpenedExecutor;
   /** Known benchmark problems, for `{benchmark, id}` problems and `ground-truth` tests. */
   problems?: ProblemLookup;
+  /**
+   * A served reward model (`createServedRewardModel` of `@coderm/reward-nt`): makes the `rm` and
+   * `hybrid` modes, the learned rerank methods and the `/predict` drop-in route live.
+   */
+  rewardModel?: RewardModel;
+  /** `hybrid` mode: the weight of the model's reward added to the tests' reward (1 by default). */
+  hybridWeight?: number;
   /** Limits of inline tests (3 s, 1 GiB, 4 KiB of output by default). */
   limits?: ExecutionLimits;
   /**

@@ -13,4 +13,10 @@ export interface ProblemMatrix {
   matrix: PassMatrix;
   /** Whether each row passes every ground-truth test. */
   correct: boolean[];
+  /**
+   * The rows whose generated tests ran, when only some did (a model pruned candidates before
+   * testing, see `RewardModel.candidatesToTest`); absent when every row ran. The other rows' cells
+   * stay pending.
+   */
+  testedRows?: number[];
 }

@@ -55,6 +55,15 @@ export interface ExecuteProblemsOptions {
   /** False to run the ground truth only (no reward reads the generated tests); true by default. */
   generatedTests?: boolean;
   /**
+   * The rows (positions in the problem's candidates) whose generated tests run; undefined (or
+   * no function) for all. The other rows still run the ground truth; their matrix cells stay
+   * pending and the problem's `testedRows` lists the rows that ran.
+   */
+  candidatesToTest?: (
+    problem: Problem,
+    candidates: readonly Candidate[],
+  ) => Promise<readonly number[] | undefined>;
+  /**
    * Judge the ground truth as EvalPlus does (its benchmarks: `humaneval+`, `mbpp+`): expected
    * outputs from the canonical solutions, per-input time limits from their times, base then plus
    * inputs each stopping at its first failure, under `groundTruthLimits`' memory.
@@ -178,6 +187,16 @@ async function execute(
       if (item.candidates.length === 0) continue;
       const batch: ExecutionRequest[] = [];
       const uniqueTests = generated ? uniqueBy(item.tests, (test) => test.id) : [];
+      const chosen =
+        generated && options.candidatesToTest !== undefined
+          ? await options.candidatesToTest(problem, item.candidates)
+          : undefined;
+      const testedIds =
+        chosen === undefined ? undefined : new Set(chosen.map((row) => item.candidates[row]!.id));
+      if (testedIds !== undefined)
+        item.testedRows = item.candidates.flatMap((candidate, row) =>
+          testedIds.has(candidate.id) ? [row] : [],
+        );
       const columns = positionsBy(item.tests, (test) => test.id);
       // EvalPlus's ground truth is judged on its own, after the generated tests
       const groundTruth =
@@ -186,16 +205,17 @@ async function execute(
       const language = problem.language === "python" ? {} : { language: problem.language };
       for (const [id, rows] of positionsBy(item.candidates, (candidate) => candidate.id)) {
         const candidate = item.candidates[rows[0]!]!;
+        const tested = testedIds === undefined || testedIds.has(id) ? uniqueTests : [];
         const target: Target = { item, rows, columns, truthIds, truthPassed: new Set() };
         targets.set(id, [...(targets.get(id) ?? []), target]);
         // One request (one fork of the candidate) when both kinds of test share their limits.
         if (joint) {
-          const tests = [...uniqueTests, ...groundTruth];
+          const tests = [...tested, ...groundTruth];
           if (tests.length > 0)
             batch.push({ candidate, tests, limits: options.limits, ...language });
         } else {
-          if (uniqueTests.length > 0)
-            batch.push({ candidate, tests: uniqueTests, limits: options.limits, ...language });
+          if (tested.length > 0)
+            batch.push({ candidate, tests: tested, limits: options.limits, ...language });
           if (groundTruth.length > 0)
             batch.push({
               candidate,
@@ -204,7 +224,7 @@ async function execute(
               ...language,
             });
         }
-        total += uniqueTests.length + groundTruth.length;
+        total += tested.length + groundTruth.length;
       }
       options.onProgress?.({ total });
       yield* batch;

@@ -85,6 +85,7 @@ export {
 export { applyJudgingPolicy, type JudgingPolicy, verdictsOnly } from "./judging-policy.js";
 export {
   createRewardMethod,
+  learnedMethods,
   type RewardMethodSettings,
   requireTestBasedReward,
   rewardMethods,

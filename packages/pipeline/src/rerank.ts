@@ -1,9 +1,11 @@
 import {
   bootstrapInterval,
   type Candidate,
+  CodermError,
   createRandom,
   type Interval,
   type PassMatrix,
+  type Problem,
   type ProblemMatrix,
   type Ranking,
   type RewardInput,
@@ -65,6 +67,12 @@ export interface RerankResult {
   testQuality: { single: TestQuality; combined: TestQuality };
   problems: ProblemOutcome[];
   executeSeconds: number;
+  /**
+   * Generated-test executions (distinct candidate x distinct test): those run, those testing
+   * every candidate would take, and those each pruning method (one with `candidatesToTest`)
+   * needs on its own.
+   */
+  testExecutions: { executed: number; allCandidates: number; byMethod: Record<string, number> };
 }
 
 /**
@@ -80,12 +88,35 @@ export async function rerank(
   options: RerankOptions,
 ): Promise<RerankResult> {
   const started = performance.now();
-  const generatedTests = options.methods.some((method) => method.needsPassMatrix === true);
-  const data = await executeProblems(input, { ...options, generatedTests });
+  const readers = options.methods.filter((method) => method.needsPassMatrix === true);
+  const generatedTests = readers.length > 0;
+  const pruning = options.methods.filter((method) => method.candidatesToTest !== undefined);
+  if (pruning.length > 0 && options.candidatesPerProblem !== undefined)
+    throw new CodermError(
+      "invalid-input",
+      `method "${pruning[0]!.name}" tests only the candidates it keeps, which candidate subsets cannot honour`,
+      { field: "candidatesPerProblem", item: pruning[0]!.name },
+    );
+  const chosenRows = new Map<string, Map<string, readonly number[]>>();
+  const candidatesToTest = async (problem: Problem, candidates: readonly Candidate[]) => {
+    const chosen = new Map<string, readonly number[]>();
+    for (const method of pruning)
+      chosen.set(method.name, await method.candidatesToTest!({ problem, candidates }));
+    chosenRows.set(problem.id, chosen);
+    // rows every reader needs: all unless each reader prunes
+    if (readers.some((method) => method.candidatesToTest === undefined)) return undefined;
+    return [...new Set([...chosen.values()].flat())].sort((a, b) => a - b);
+  };
+  const data = await executeProblems(input, {
+    ...options,
+    generatedTests,
+    ...(pruning.length > 0 ? { candidatesToTest } : {}),
+  });
   const executeSeconds = (performance.now() - started) / 1000;
   return {
     ...(await scoreMatrices(data, options)),
     testQuality: generatedTests ? matrixTestQuality(data) : matrixTestQuality([]),
+    testExecutions: testExecutions(data, generatedTests, chosenRows),
     executeSeconds,
   };
 }
@@ -144,11 +175,44 @@ export async function scoreMatrices(
   return { methods, problems };
 }
 
-/** Test quality (accuracy, F1, FAR, FRR) of the generated tests against ground truth. */
+/** Counts generated-test executions as distinct candidates times distinct tests. */
+function testExecutions(
+  data: readonly ProblemMatrix[],
+  generatedTests: boolean,
+  chosenRows: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>,
+): RerankResult["testExecutions"] {
+  const result: RerankResult["testExecutions"] = { executed: 0, allCandidates: 0, byMethod: {} };
+  if (!generatedTests) return result;
+  for (const item of data) {
+    const tests = new Set(item.tests.map((test) => test.id)).size;
+    const distinct = (rows: readonly number[]) =>
+      new Set(rows.map((row) => item.candidates[row]!.id)).size;
+    const all = item.candidates.map((_, row) => row);
+    result.allCandidates += distinct(all) * tests;
+    result.executed += distinct(item.testedRows ?? all) * tests;
+    for (const [name, rows] of chosenRows.get(item.problem.id) ?? [])
+      result.byMethod[name] = (result.byMethod[name] ?? 0) + distinct(rows) * tests;
+  }
+  return result;
+}
+
+/**
+ * Test quality (accuracy, F1, FAR, FRR) of the generated tests against ground truth, over the
+ * rows whose tests ran.
+ */
 function matrixTestQuality(data: readonly ProblemMatrix[]): RerankResult["testQuality"] {
   const single = emptyConfusion();
   const combined = emptyConfusion();
-  for (const { matrix, correct } of data) {
+  for (const item of data) {
+    const rows = item.testedRows;
+    const matrix =
+      rows === undefined
+        ? item.matrix
+        : item.matrix.select(
+            rows,
+            item.tests.map((_, column) => column),
+          );
+    const correct = rows === undefined ? item.correct : rows.map((row) => item.correct[row]!);
     addSingleTestCounts(single, matrix, correct);
     addCombinedTestCounts(combined, matrix, correct);
   }

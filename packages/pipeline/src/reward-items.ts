@@ -67,7 +67,11 @@ export const problemReferenceSchema = z
  * they run).
  */
 export const rewardShapings = ["all-pass", "pass-ratio", "first-k"] as const;
-/** What scores an item: its tests (`tests`), a served reward model (`rm`), or both (`hybrid`). */
+/**
+ * What scores an item: its tests (`tests`), a served reward model (`rm`: the model's reward of
+ * the problem's prompt and the whole response), or both (`hybrid`: the tests' reward plus
+ * `weight` times the model's).
+ */
 export const rewardModes = ["tests", "rm", "hybrid"] as const;
 
 /** One response to reward, with its problem and tests. */
@@ -87,13 +91,16 @@ export const rewardItemSchema = z
     /** The model's raw text; the program is read from it by `extraction`. */
     response: z.string(),
     extraction: z.enum(responseExtractionRules).default("last-python-block"),
-    /** Inline tests, input/output pairs, or `ground-truth` (a known problem's own tests). */
-    tests: z.union([
-      z.literal("ground-truth"),
-      z.array(inlineTestSchema).min(1),
-      inputOutputSchema,
-    ]),
+    /**
+     * Inline tests, input/output pairs, or `ground-truth` (a known problem's own tests); not
+     * needed in `rm` mode.
+     */
+    tests: z
+      .union([z.literal("ground-truth"), z.array(inlineTestSchema).min(1), inputOutputSchema])
+      .optional(),
     mode: z.enum(rewardModes).default("tests"),
+    /** `hybrid`: the weight of the reward model's score added to the tests' reward (the service's by default). */
+    weight: z.number().finite().optional(),
     shaping: z.enum(rewardShapings).default("all-pass"),
     /** `first-k`: how many tests. */
     k: z.number().int().positive().optional(),
@@ -113,6 +120,10 @@ export const rewardItemSchema = z
     verdicts: z.boolean().optional(),
   })
   .strict()
+  .refine((item) => item.mode === "rm" || item.tests !== undefined, {
+    message: `tests are needed unless mode is "rm"`,
+    path: ["tests"],
+  })
   .refine((item) => item.shaping !== "first-k" || item.k !== undefined, {
     message: "first-k shaping needs k",
     path: ["k"],
@@ -138,7 +149,7 @@ const inlineProblemId = "inline";
  * is `entryPoint`. A call test without a function to call is an error naming its field.
  */
 export function inlineUnitTests(
-  tests: Exclude<RewardItem["tests"], "ground-truth">,
+  tests: Exclude<RewardItem["tests"], "ground-truth" | undefined>,
   entryPoint: string | undefined,
   problemId: string = inlineProblemId,
 ): UnitTest[] {
@@ -236,9 +247,11 @@ export async function resolveRewardItem(
       ? item.problem.entryPoint
       : undefined);
   const tests =
-    item.tests === "ground-truth"
-      ? [...(problem?.tests ?? [])]
-      : inlineUnitTests(item.tests, entryPoint, problem?.id);
+    item.tests === undefined
+      ? []
+      : item.tests === "ground-truth"
+        ? [...(problem?.tests ?? [])]
+        : inlineUnitTests(item.tests, entryPoint, problem?.id);
   return {
     problem,
     tests: item.shaping === "first-k" ? tests.slice(0, item.k) : tests,

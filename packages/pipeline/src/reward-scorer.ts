@@ -2,6 +2,8 @@ import {
   CodermError,
   contentId,
   type ExecutionLimits,
+  type Problem,
+  type RewardModel,
   type UnitTest,
   type Verdict,
   type VerdictStatus,
@@ -48,6 +50,8 @@ export interface RewardResult {
   extraction: string;
   message?: string;
   verdicts?: RewardVerdict[];
+  /** `rm` and `hybrid` modes: the served reward model's score of the response. */
+  modelReward?: number;
 }
 
 /** Options of {@link RewardScorer.score}. */
@@ -73,6 +77,13 @@ export interface RewardScorerSettings {
   limits: ExecutionLimits;
   /** Known benchmark problems, for `{benchmark, id}` problems and `ground-truth` tests. */
   problems?: ProblemLookup;
+  /**
+   * The served reward model of the `rm` and `hybrid` modes (`createServedRewardModel` of
+   * `@coderm/reward-nt`); without it those modes answer `unavailable`.
+   */
+  rewardModel?: RewardModel;
+  /** `hybrid`: the weight of the model's reward added to the tests' reward, unless an item says (1). */
+  hybridWeight?: number;
 }
 
 const failedStatuses: ReadonlySet<VerdictStatus> = new Set(["error", "oom", "tampered"]);
@@ -81,23 +92,18 @@ const failedStatuses: ReadonlySet<VerdictStatus> = new Set(["error", "oom", "tam
  * Creates a reward scorer: each item's program is read from its response by the item's
  * extraction rule and run against the item's tests through the shared batcher (so concurrent
  * single-item requests share executor calls, deduplication and the verdict cache), and its
- * reward shaped from the verdicts. The `rm` and `hybrid` modes answer `unavailable` until a
- * reward model is configured.
+ * reward shaped from the verdicts. The `rm` mode scores the problem's prompt and the whole
+ * response with the served reward model instead; `hybrid` adds `weight` times that score to the
+ * tests' reward. Both answer `unavailable` when no reward model is configured or it fails.
  */
 export function createRewardScorer(settings: RewardScorerSettings): RewardScorer {
   const { batcher } = settings;
 
   const scoreItem = async (item: RewardItem, options: ScoreOptions): Promise<RewardResult> => {
     const base = { ...(item.id === undefined ? {} : { id: item.id }), extraction: item.extraction };
-    const unavailable = (message: string, total = 0): RewardResult => ({
-      ...base,
-      reward: null,
-      status: "unavailable",
-      passed: 0,
-      total,
-      message,
-    });
-    if (item.mode !== "tests")
+    const unavailable = (message: string, total = 0) => unavailableResult(base, message, total);
+    const model = settings.rewardModel;
+    if (item.mode !== "tests" && model === undefined)
       return unavailable(`mode "${item.mode}" needs a served reward model, and none is configured`);
     let resolved: ResolvedItem;
     try {
@@ -106,6 +112,43 @@ export function createRewardScorer(settings: RewardScorerSettings): RewardScorer
       if (CodermError.isInstance(error) && error.code !== "unavailable") throw error;
       return unavailable(String(error));
     }
+    if (model !== undefined && item.mode !== "tests") {
+      let modelReward: number;
+      try {
+        modelReward = await scoreWithModel(model, item, resolved.problem);
+      } catch (error) {
+        if (CodermError.isInstance(error) && error.code === "invalid-input") throw error;
+        return unavailable(
+          `the reward model failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      if (item.mode === "rm")
+        return {
+          ...base,
+          reward: withPenalties(modelReward, item),
+          status: "ok",
+          passed: 0,
+          total: 0,
+          modelReward,
+        };
+      const tested = await scoreWithTests(item, resolved, options, base);
+      const weight = item.weight ?? settings.hybridWeight ?? 1;
+      return {
+        ...tested,
+        reward: tested.reward === null ? null : tested.reward + weight * modelReward,
+        modelReward,
+      };
+    }
+    return scoreWithTests(item, resolved, options, base);
+  };
+
+  const scoreWithTests = async (
+    item: RewardItem,
+    resolved: ResolvedItem,
+    options: ScoreOptions,
+    base: { id?: string; extraction: string },
+  ): Promise<RewardResult> => {
+    const unavailable = (message: string, total = 0) => unavailableResult(base, message, total);
     const { tests } = resolved;
     const code = extractResponseCode(item.response, item.extraction);
     if (code === undefined)
@@ -158,6 +201,47 @@ export function createRewardScorer(settings: RewardScorerSettings): RewardScorer
       );
     },
   };
+}
+
+/** An item's result when its reward could not be computed. */
+function unavailableResult(
+  base: { id?: string; extraction: string },
+  message: string,
+  total: number,
+): RewardResult {
+  return { ...base, reward: null, status: "unavailable", passed: 0, total, message };
+}
+
+/**
+ * The served reward model's score of an item: the problem's prompt as the question, the whole
+ * response as the answer (the model reads the text, its code block included).
+ */
+async function scoreWithModel(
+  model: RewardModel,
+  item: RewardItem,
+  known: Problem | undefined,
+): Promise<number> {
+  const inline = item.problem !== undefined && "prompt" in item.problem ? item.problem : undefined;
+  const prompt = known?.prompt ?? inline?.prompt;
+  if (prompt === undefined)
+    throw new CodermError(
+      "invalid-input",
+      `mode "${item.mode}" needs the problem's prompt (the question the reward model reads)`,
+      { field: "problem" },
+    );
+  const problemId = known?.id ?? "inline";
+  const [reward] = await model.score({
+    problem: {
+      id: problemId,
+      prompt,
+      entryPoint: known?.entryPoint ?? inline?.entryPoint ?? "",
+      language: "python",
+    },
+    candidates: [{ id: contentId(item.response), problemId, code: item.response }],
+  });
+  if (reward === undefined || !Number.isFinite(reward))
+    throw new Error(`the reward model answered ${String(reward)}`);
+  return reward;
 }
 
 /** Waits for an execution's verdicts until the deadline. */

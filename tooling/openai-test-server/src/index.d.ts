@@ -1,5 +1,6 @@
 /**
- * Dev-only scripted OpenAI-compatible HTTP server that answers like vLLM. Tests only: never
+ * Dev-only scripted OpenAI-compatible HTTP server that answers like vLLM, plus the reward-model
+ * routes of vLLM, SGLang, text-embeddings-inference and the CodeRM-NT server. Tests only: never
  * import this package from shipped code.
  */
 
@@ -66,6 +67,55 @@ export type Respond = (
   request: ScriptRequest,
 ) => string | string[] | Fault | Promise<string | string[] | Fault>;
 
+/** The reward-model servers the test server can answer as. */
+export type RewardServerKind = "vllm" | "sglang" | "tei" | "coderm-nt";
+
+/**
+ * The reward route a request reached: vLLM's `/classify` and `/pooling`, SGLang's `/classify`
+ * (with `text`) and `/v1/embeddings`, text-embeddings-inference's `/predict` (with `inputs`), the
+ * CodeRM-NT authors' `/predict` (with `question` and `response`).
+ */
+export type RewardEndpoint =
+  | "vllm-classify"
+  | "vllm-pooling"
+  | "sglang-classify"
+  | "sglang-embeddings"
+  | "tei-predict"
+  | "coderm-nt-predict";
+
+/** What the `reward` script is given: one item (one conversation or text) of a reward request. */
+export interface RewardScriptRequest {
+  endpoint: RewardEndpoint;
+  /** The body's `model`, where it has one. */
+  model: string | null;
+  /**
+   * The question (user turn): from `messages`, from the CodeRM-NT body, or parsed from a
+   * ChatML text (Qwen2.5's template); null when a text is not ChatML.
+   */
+  question: string | null;
+  /** The response (assistant turn), found as `question` is; CodeRM-NT's after its `</think>` cut. */
+  response: string | null;
+  /** The raw text of a text item (vLLM `input`, SGLang `text`/`input`, TEI `inputs`). */
+  text: string | null;
+  /** The chat messages of a vLLM chat-form request. */
+  messages: Array<{ role: string; content?: unknown; [key: string]: unknown }> | null;
+  /** The item's position in a batched request (0 for one-item requests). */
+  index: number;
+  /** vLLM's `truncate_prompt_tokens`, or TEI's `truncate` flag; null where absent. */
+  truncate: number | boolean | null;
+  /** The whole parsed JSON body. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * The reward script: the raw reward (the classifier's logit) of one item. Servers apply what the
+ * real ones would (vLLM's and TEI's sigmoid unless turned off, CodeRM-NT's clip to [-4, 4]). A
+ * `Fault` fails the whole request (a `slow` one delays it, then the rewards are 0).
+ */
+export type RewardScript = (
+  request: RewardScriptRequest,
+) => number | Fault | Promise<number | Fault>;
+
 /** Settings of `createOpenAITestServer`. */
 export interface OpenAITestServerSettings {
   /** Served model names; others get vLLM's 404. Default `["test-model"]`. */
@@ -81,6 +131,25 @@ export interface OpenAITestServerSettings {
   errorShape?: "flat" | "nested";
   /** Serve HTTPS with this key and certificate (PEM), e.g. {@link testTls}. Default: plain HTTP. */
   tls?: { key: string; cert: string };
+  /** The reward of each item on the reward routes. Default: 0. */
+  reward?: RewardScript;
+  /**
+   * Which reward server the reward routes answer as: one kind (the other kinds' routes are 404,
+   * and a body of another kind's shape gets this kind's validation error), or `"all"` (default:
+   * `/classify` and `/predict` pick the form by the body's fields).
+   */
+  rewardServer?: RewardServerKind | "all";
+  /**
+   * The vLLM version answered at `GET /version`, which decides the activation fields `/classify`
+   * and `/pooling` read: `use_activation` (with the deprecated `activation` and `softmax`) from
+   * 0.11.1, `activation` from 0.10.1, none before. Unread fields are ignored, as vLLM does, and
+   * the value is then sigmoid(reward). Default `"0.11.1"`.
+   */
+  vllmVersion?: string;
+  /** The shape of each `/pooling` item's `data`: `x`, `[x]` (default) or `[[x]]`. */
+  poolingOutput?: "scalar" | "list" | "nested";
+  /** text-embeddings-inference's `--max-client-batch-size` (default 32): larger batches get 413. */
+  teiMaxClientBatchSize?: number;
 }
 
 /**
@@ -129,6 +198,9 @@ export interface OpenAITestServer {
 
 /** Creates (does not start) a scripted OpenAI-compatible test server. */
 export function createOpenAITestServer(settings?: OpenAITestServerSettings): OpenAITestServer;
+
+/** The question and response of a ChatML text (Qwen2.5's chat template), or null. */
+export function parseChatMl(text: string): { question: string; response: string } | null;
 
 /** Counts tokens the way the server does: whitespace-separated words. */
 export function countTokens(text: string): number;

@@ -8,10 +8,16 @@
  * number of words in each returned text, summed over choices. `max_tokens` truncates a text
  * to that many words (`finish_reason: "length"`); `stop` cuts a text before the first stop
  * string it contains (`finish_reason: "stop"`, `stop_reason` set to that string).
+ *
+ * The reward-model routes (vLLM's `/classify`, `/pooling` and `/version`, SGLang's `/classify`
+ * and `/v1/embeddings`, the `/predict` of text-embeddings-inference and of the CodeRM-NT server)
+ * live in `reward-routes.js`; faults and recording apply to them as to every request.
  */
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { answerRewardRoute } from "./reward-routes.js";
 
+export { parseChatMl } from "./reward-routes.js";
 export { testTls } from "./test-tls.js";
 
 /** @typedef {import("./index.d.ts").OpenAITestServerSettings} OpenAITestServerSettings */
@@ -187,6 +193,16 @@ export function createOpenAITestServer(settings = {}) {
     ((/** @type {ScriptRequest} */ r) => `Sample ${r.sampleIndex} from ${r.model}.`);
   const latencyMs = settings.latencyMs ?? 0;
   const errorShape = settings.errorShape ?? "flat";
+  /** @type {import("./reward-routes.js").RewardRouteOptions} */
+  const rewardOptions = {
+    models,
+    reward: settings.reward ?? (() => 0),
+    rewardServer: settings.rewardServer ?? "all",
+    vllmVersion: settings.vllmVersion ?? "0.11.1",
+    poolingOutput: settings.poolingOutput ?? "list",
+    teiMaxClientBatchSize: settings.teiMaxClientBatchSize ?? 32,
+    vllmError: (message, status) => errorBody(message, status, errorShape),
+  };
   /** @type {RecordedRequest[]} */
   const requests = [];
   /** @type {Fault[]} */
@@ -218,6 +234,19 @@ export function createOpenAITestServer(settings = {}) {
       ...headers,
     });
     res.end(text);
+  }
+
+  /**
+   * @param {ServerResponse} res
+   * @param {{ status: number, json: unknown } | { status: number, text: string }} answer
+   */
+  function sendAnswer(res, answer) {
+    if ("json" in answer) return sendJson(res, answer.status, answer.json);
+    res.writeHead(answer.status, {
+      "content-type": "text/plain; charset=utf-8",
+      "content-length": Buffer.byteLength(answer.text),
+    });
+    res.end(answer.text);
   }
 
   /** @param {IncomingMessage} req */
@@ -289,6 +318,26 @@ export function createOpenAITestServer(settings = {}) {
     const queued = faultQueue.shift();
     if (queued && (await applyFault(queued, res, req))) return;
     if (latencyMs > 0) await sleep(latencyMs);
+
+    const rewardAnswer = await answerRewardRoute(rewardOptions, {
+      method: req.method ?? "GET",
+      path,
+      body,
+      parseFailed,
+    });
+    if (rewardAnswer !== null) {
+      if ("fault" in rewardAnswer) {
+        // A `slow` fault from the script waits, then answers as if the reward were 0.
+        if (await applyFault(rewardAnswer.fault, res, req)) return;
+        const again = await answerRewardRoute(
+          { ...rewardOptions, reward: () => 0 },
+          { method: req.method ?? "GET", path, body, parseFailed },
+        );
+        if (again === null || "fault" in again) throw new Error("unreachable");
+        return sendAnswer(res, again);
+      }
+      return sendAnswer(res, rewardAnswer);
+    }
 
     /** @type {"chat" | "completions" | "models" | null} */
     const route =

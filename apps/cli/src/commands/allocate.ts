@@ -1,28 +1,22 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import {
   defaultMargin,
   defaultStudyBudgets,
   renderStudyMarkdown,
   renderStudySvg,
 } from "@coderm/allocator";
-import { executeProblems, loadRerankInputs, runAllocationStudy } from "@coderm/pipeline";
+import { runAllocationStudy } from "@coderm/pipeline";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
-import {
-  memoryLimitMb,
-  nonNegativeNumber,
-  positiveInteger,
-  positiveNumber,
-  timeLimitMs,
-} from "../options.js";
+import { nonNegativeNumber, positiveInteger, positiveNumber } from "../options.js";
 import { printJson } from "../output.js";
-import { createProgress } from "../progress.js";
+import {
+  addStudyMatrixOptions,
+  executeStudyMatrices,
+  type StudyMatrixFlags,
+  writeStudyFiles,
+} from "../study-matrices.js";
 
-interface StudyFlags extends ExecutorFlags {
-  dataset: string;
-  limit?: number;
+interface StudyFlags extends StudyMatrixFlags {
   budgets: (number | "all")[];
   seeds: number;
   folds: number;
@@ -34,10 +28,6 @@ interface StudyFlags extends ExecutorFlags {
   earlyStopping: "exact" | "confident";
   confidence: number;
   seed: string;
-  timeLimit: number;
-  memoryLimit: number;
-  out?: string;
-  json?: boolean;
 }
 
 function budgetList(value: string): (number | "all")[] {
@@ -61,8 +51,6 @@ export function registerAllocateCommand(program: Command, context: CommandContex
     .description(
       "The budget study on a released sample set: best-of-N pass@1 (coderm-vote, codet) against the average tests per problem for equal allocation, greedy on predicted difficulty and greedy on the gold difficulty (means over seeds, 95% intervals), and online early stopping's executions against the full budget. Verdicts come from the executor (and its cache).",
     )
-    .option("--dataset <name>", "a released sample set", "codet-humaneval-codegen16b")
-    .option("--limit <n>", "only the first N problems", positiveInteger)
     .option(
       "--budgets <list>",
       "average tests per problem, comma-separated; all = every test",
@@ -120,43 +108,23 @@ export function registerAllocateCommand(program: Command, context: CommandContex
       },
       0.95,
     )
-    .option("--seed <seed>", "seed", "0")
-    .option("--time-limit <ms>", "time limit of a test (CodeT's 100)", timeLimitMs, 100)
-    .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 1024)
-    .option("--out <dir>", "write study.json, study.md and study.svg")
-    .option("--json", "print JSON");
-  addExecutorOptions(study).action((flags: StudyFlags) => runStudy(flags, context));
+    .option("--seed <seed>", "seed", "0");
+  addStudyMatrixOptions(study).action((flags: StudyFlags) => runStudy(flags, context));
 }
 
 async function runStudy(flags: StudyFlags, context: CommandContext): Promise<void> {
   const { output } = context;
-  const { input, judging } = await loadRerankInputs({
-    dataset: flags.dataset,
-    testsPerSample: 5,
-    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
-  });
-  const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
-  const opened = await startExecutor(flags);
+  const { problems, judging, limits, opened, executeSeconds } = await executeStudyMatrices(
+    flags,
+    output,
+  );
   try {
-    const started = performance.now();
-    const progress = createProgress({ label: "executing", stream: output.stderr });
-    const problems = await executeProblems(input, {
-      executor: opened.executor,
-      limits,
-      groundTruthLimits: limits,
-      judging,
-      onProgress: (event) => {
-        if ("total" in event) progress.setTotal(event.total);
-        else progress.advance();
-      },
-    });
-    progress.finish();
     const result = await runAllocationStudy(problems, {
       dataset: flags.dataset,
       executor: opened.executor,
       limits,
       judging,
-      executeSeconds: (performance.now() - started) / 1000,
+      executeSeconds,
       budgets: flags.budgets,
       seeds: flags.seeds,
       folds: flags.folds,
@@ -169,12 +137,8 @@ async function runStudy(flags: StudyFlags, context: CommandContext): Promise<voi
       confidence: flags.confidence,
       roundSize: flags.roundSize,
     });
-    if (flags.out !== undefined) {
-      await mkdir(flags.out, { recursive: true });
-      await writeFile(join(flags.out, "study.json"), `${JSON.stringify(result, null, 2)}\n`);
-      await writeFile(join(flags.out, "study.md"), renderStudyMarkdown(result));
-      await writeFile(join(flags.out, "study.svg"), renderStudySvg(result));
-    }
+    if (flags.out !== undefined)
+      await writeStudyFiles(flags.out, result, renderStudyMarkdown(result), renderStudySvg(result));
     if (flags.json) printJson(output, result);
     else output.stdout.write(renderStudyMarkdown(result));
   } finally {

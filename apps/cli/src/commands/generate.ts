@@ -18,7 +18,7 @@ import {
   type SamplingFlags,
 } from "../generation-options.js";
 import { positiveInteger } from "../options.js";
-import { exitCodes, printJson, printTable } from "../output.js";
+import { exitCodes, printSummary } from "../output.js";
 import {
   addProblemSelectionOptions,
   type ProblemSelectionFlags,
@@ -156,15 +156,6 @@ async function runGenerate(
     out: flags.out,
     wall_s: Math.round((performance.now() - started) / 10) / 100,
   };
-  if (flags.json) printJson(output, report);
-  else
-    printTable(
-      output,
-      ["metric", "value"],
-      Object.entries(report).map(([key, value]) => [
-        key,
-        typeof value === "object" ? JSON.stringify(value) : value,
-      ]),
-    );
+  printSummary(output, report, flags.json);
   context.exitCode = exitCodes.ok;
 }

@@ -1,12 +1,21 @@
 import { CodermError } from "@coderm/core";
-import { createProblemLookup, type OpenedExecutor } from "@coderm/pipeline";
+import { createProblemLookup } from "@coderm/pipeline";
 import { createRewardServer, isLoopback, readTokens, serverDefaults } from "@coderm/server";
 import { type Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { addExecutorOptions, type ExecutorFlags, startExecutor } from "../executor-options.js";
+import {
+  addExecutorOptions,
+  type ExecutorFlags,
+  startSandboxedExecutor,
+} from "../executor-options.js";
 import { memoryLimitMb, nonNegativeInteger, positiveInteger, timeLimitMs } from "../options.js";
+import {
+  addRewardModelOptions,
+  openRewardModel,
+  type RewardModelFlags,
+} from "../reward-model-options.js";
 
-interface ServeFlags extends ExecutorFlags {
+interface ServeFlags extends ExecutorFlags, RewardModelFlags {
   host: string;
   port: number;
   tokensFile?: string;
@@ -27,7 +36,7 @@ export function registerServeCommand(program: Command, context: CommandContext):
   const command = program
     .command("serve")
     .description(
-      "Serve rewards over HTTP for RL trainers and tools: /v1/reward, /v1/execute, /v1/rerank, and the shapes OpenRLHF (/openrlhf), slime (/slime), veRL's sandbox_fusion (/run_code) and CodeRM-NT (/execute) already send. Docs at /docs, OpenAPI at /openapi.json, Prometheus at /metrics. Without tokens it serves this machine only.",
+      "Serve rewards over HTTP for RL trainers and tools: /v1/reward, /v1/execute, /v1/rerank, and the shapes OpenRLHF (/openrlhf), slime (/slime), veRL's sandbox_fusion (/run_code) and CodeRM-NT (/execute; /predict with --reward-url) already send. Docs at /docs, OpenAPI at /openapi.json, Prometheus at /metrics. Without tokens it serves this machine only.",
     )
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free one)", nonNegativeInteger, 8000)
@@ -91,25 +100,10 @@ export function registerServeCommand(program: Command, context: CommandContext):
         .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
         .default("info"),
     );
-  addExecutorOptions(command).action((flags: ServeFlags) => runServe(flags, context));
-}
-
-/**
- * Opens the executor a service runs with: the flags' sandbox, else `bwrap` for the local backend
- * (a service runs untrusted code for others), refusing the weaker `process` level unless it is
- * asked for by name.
- */
-async function openServiceExecutor(flags: ServeFlags): Promise<OpenedExecutor> {
-  if (flags.sandbox !== undefined || flags.executor !== "local") return startExecutor(flags);
-  try {
-    return await startExecutor({ ...flags, sandbox: "bwrap" });
-  } catch (error) {
-    throw new CodermError(
-      "unavailable",
-      `the bwrap sandbox cannot start here (${error instanceof Error ? error.message : String(error)}); pass --sandbox process to serve with process-level isolation (rlimits, Landlock, seccomp) instead`,
-      { field: "sandbox", cause: error },
-    );
-  }
+  addRewardModelOptions(
+    addExecutorOptions(command),
+    "the hybrid mode: the tests' reward plus this times the model's",
+  ).action((flags: ServeFlags) => runServe(flags, context));
 }
 
 async function runServe(flags: ServeFlags, context: CommandContext): Promise<void> {
@@ -123,9 +117,11 @@ async function runServe(flags: ServeFlags, context: CommandContext): Promise<voi
       `without tokens the service listens on loopback only, not on ${flags.host}: give --tokens-file or CODERM_SERVE_TOKENS to serve other machines`,
       { field: "host" },
     );
-  const opened = await openServiceExecutor(flags);
+  const rewardModel = openRewardModel(flags);
+  const opened = await startSandboxedExecutor(flags, "serve");
   const server = await createRewardServer({
     executor: opened,
+    ...(rewardModel === undefined ? {} : { rewardModel, hybridWeight: flags.rewardWeight }),
     problems: createProblemLookup({ executor: opened.executor }),
     limits: { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 4096 },
     ...(tokens.length === 0 ? {} : { tokens }),

@@ -10,6 +10,7 @@ import {
   inlineTestSchema,
   inlineUnitTests,
   inputOutputSchema,
+  learnedMethods,
   rerank,
   rewardItemSchema,
   rewardMethods,
@@ -183,7 +184,20 @@ export function registerNativeRoutes(app: FastifyInstance, context: ServiceConte
           );
         }
       }
-      const methods = (body.methods ?? rewardMethods).map((name) => createRewardMethod(name));
+      // without a reward model, the methods that need none
+      const methods = (
+        body.methods ??
+        rewardMethods.filter(
+          (name) =>
+            context.rewardModel !== undefined ||
+            !(learnedMethods as readonly string[]).includes(name),
+        )
+      ).map((name) =>
+        createRewardMethod(
+          name,
+          context.rewardModel === undefined ? {} : { rewardModel: context.rewardModel },
+        ),
+      );
       const limits = { ...context.limits, ...body.limits };
       const result = await rerank(
         { problems, candidates, tests },

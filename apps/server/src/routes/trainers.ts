@@ -27,6 +27,10 @@ const codermNtSchema = z
   .object({ question: z.string().optional(), response: z.string(), code: z.string().min(1) })
   .passthrough();
 
+const codermNtPredictSchema = z
+  .object({ question: z.string(), response: z.string() })
+  .passthrough();
+
 /** The item of a label, checked as a `/v1/reward` item is (a violation names the label). */
 function parsedItem(label: unknown, response: string, field: string) {
   const parsed = rewardItemSchema.safeParse(itemOfLabel(label, response, field));
@@ -42,8 +46,9 @@ function parsedItem(label: unknown, response: string, field: string) {
 
 /**
  * Registers the routes trainers already call: OpenRLHF's remote reward model (`/openrlhf`),
- * slime's `--rm-url` (`/slime`) and CodeRM-NT's execution reward (`/execute`). Each answers
- * numbers only, so an item that could not be judged makes the whole request a retryable 503.
+ * slime's `--rm-url` (`/slime`), CodeRM-NT's execution reward (`/execute`) and CodeRM-NT's reward
+ * server (`/predict`, scored by the configured reward model). Each answers numbers only, so an
+ * item that could not be judged makes the whole request a retryable 503.
  */
 export function registerTrainerRoutes(app: FastifyInstance, context: ServiceContext): void {
   app.post(
@@ -128,6 +133,30 @@ export function registerTrainerRoutes(app: FastifyInstance, context: ServiceCont
       ]);
       const [reward] = requireRewards([result!]);
       return { rewards: reward === 1 ? 1 : 0 };
+    },
+  );
+  app.post(
+    "/predict",
+    {
+      schema: {
+        summary: "CodeRM-NT's reward server (drop-in)",
+        description:
+          'Takes {"question", "response"} as the CodeRM-NT authors\' server does and answers {"rewards": float}: the configured reward model\'s score of the response (the text after its last </think>, clipped to [-4, 4]), through this service\'s batching, retries and reward cache. 503 when no reward model is configured or it fails.',
+        tags: ["trainers"],
+        body: jsonSchemaOf(codermNtPredictSchema),
+      },
+    },
+    async (request) => {
+      const body = parseBody(codermNtPredictSchema, request.body);
+      const [result] = await context.score(request, [
+        rewardItemSchema.parse({
+          problem: { prompt: body.question },
+          response: body.response,
+          mode: "rm",
+        }),
+      ]);
+      const [reward] = requireRewards([result!]);
+      return { rewards: reward };
     },
   );
 }

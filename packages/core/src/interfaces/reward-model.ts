@@ -54,6 +54,13 @@ export interface RewardModel {
   rank?(input: RewardInput): Ranking | Promise<Ranking>;
   /** The pick as a distribution over candidates; without it, callers pick the top group uniformly. */
   select?(input: RewardInput): Promise<Selection>;
+  /**
+   * The candidates (positions in the input) whose generated tests the model reads; without it,
+   * all. A model that prunes before testing (hybrid: the top k by a learned reward) answers a
+   * subset, and callers run the tests of those candidates only. Called without a pass matrix;
+   * the model's `score` and `rank` then see a matrix whose other rows are pending.
+   */
+  candidatesToTest?(input: RewardInput): Promise<readonly number[]>;
 }
 
 /**
