@@ -238,7 +238,7 @@ describe("coderm nt mcts and export", () => {
     const { baseURL: killedURL } = await killed.start();
     const straightServer = createOpenAITestServer({ models: ["policy", "judge"], respond });
     const { baseURL: straightURL } = await straightServer.start();
-    const extra = ["--problems", ...ids.slice(0, 3), "--rollouts", "4", "--parallel", "1"];
+    const extra = ["--problems", ...ids, "--rollouts", "4", "--parallel", "1"];
     try {
       const saved = process.env.CODERM_CACHE_DIR;
       process.env.CODERM_CACHE_DIR = join(dir, "straight-cache");
@@ -277,7 +277,7 @@ describe("coderm nt mcts and export", () => {
       });
       const [resumedCode] = (await once(resumed, "exit")) as [number | null];
       expect(resumedCode).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({ completed: 3, resumed: 2, failed: [] });
+      expect(JSON.parse(stdout)).toMatchObject({ completed: 5, resumed: 2, failed: [] });
 
       expect(await readTrees(stopped)).toEqual(await readTrees(straight));
       const afterKill = killed.requests
