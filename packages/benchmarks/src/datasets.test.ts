@@ -10,9 +10,9 @@ describe("datasets", () => {
       "mbpp-full",
       "mbpp+",
       "livecodebench",
-      "humaneval-x-js",
-      "multipl-e-humaneval-js",
-      "multipl-e-humaneval-ts",
+      "humaneval-js",
+      "multipl-e-js",
+      "multipl-e-ts",
       "codet-humaneval-codegen16b",
     ]);
     for (const dataset of datasets as readonly Dataset[]) {

@@ -177,7 +177,7 @@ export const datasets = [
     })),
   },
   {
-    name: "humaneval-x-js",
+    name: "humaneval-js",
     description: "HumanEval-X JavaScript (CodeGeeX): 164 problems with canonical solutions",
     language: "javascript",
     kind: "benchmark",
@@ -196,7 +196,7 @@ export const datasets = [
     ],
   },
   {
-    name: "multipl-e-humaneval-js",
+    name: "multipl-e-js",
     description: "MultiPL-E HumanEval in JavaScript: 161 problems with node:assert tests",
     language: "javascript",
     kind: "benchmark",
@@ -215,7 +215,7 @@ export const datasets = [
     ],
   },
   {
-    name: "multipl-e-humaneval-ts",
+    name: "multipl-e-ts",
     description: "MultiPL-E HumanEval in TypeScript: 159 problems with node:assert tests",
     language: "typescript",
     kind: "benchmark",

@@ -6,9 +6,9 @@ requireDataDir();
 
 describe("JavaScript and TypeScript datasets", () => {
   it.each([
-    ["humaneval-x-js", 164, "javascript", "JavaScript/10", "makePalindrome"],
-    ["multipl-e-humaneval-js", 161, "javascript", "HumanEval_23_strlen", "strlen"],
-    ["multipl-e-humaneval-ts", 159, "typescript", "HumanEval_23_strlen", "strlen"],
+    ["humaneval-js", 164, "javascript", "JavaScript/10", "makePalindrome"],
+    ["multipl-e-js", 161, "javascript", "HumanEval_23_strlen", "strlen"],
+    ["multipl-e-ts", 159, "typescript", "HumanEval_23_strlen", "strlen"],
   ])(
     "loads %s: %i problems whose test script calls the entry point",
     async (name, count, language, id, entryPoint) => {
@@ -25,9 +25,9 @@ describe("JavaScript and TypeScript datasets", () => {
   );
 
   it("keeps HumanEval-X's canonical solutions and MultiPL-E's stop tokens", async () => {
-    const [humanEvalX] = await loadProblems("humaneval-x-js");
+    const [humanEvalX] = await loadProblems("humaneval-js");
     expect(humanEvalX!.canonicalSolution).toMatch(/^\/\* Check if[\s\S]*return false;\n}\n\n$/);
-    const [multiplE] = await loadProblems("multipl-e-humaneval-ts");
+    const [multiplE] = await loadProblems("multipl-e-ts");
     expect(multiplE!.canonicalSolution).toBeUndefined();
     expect(multiplE!.metadata).toEqual({ stopTokens: ["\nfunction ", "\n/*", "\n//", "\nclass"] });
   });

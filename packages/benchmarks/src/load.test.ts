@@ -6,7 +6,7 @@ describe("loadProblems and loadSampleSet", () => {
     await expect(loadProblems("humaneval-pro")).rejects.toMatchObject({
       code: "not-found",
       message: expect.stringContaining(
-        "known: humaneval, humaneval+, mbpp, mbpp-full, mbpp+, livecodebench, humaneval-x-js",
+        "known: humaneval, humaneval+, mbpp, mbpp-full, mbpp+, livecodebench, humaneval-js",
       ),
     });
   });

@@ -24,9 +24,9 @@ const problemReaders: Record<
   mbpp: (path, options) => readMbpp(path, options.promptStyle),
   "mbpp-full": (path, options) => readMbppFull(path, options.promptStyle),
   "mbpp+": readMbppPlus,
-  "humaneval-x-js": readHumanEvalX,
-  "multipl-e-humaneval-js": (path) => readMultiplE(path, "javascript"),
-  "multipl-e-humaneval-ts": (path) => readMultiplE(path, "typescript"),
+  "humaneval-js": readHumanEvalX,
+  "multipl-e-js": (path) => readMultiplE(path, "javascript"),
+  "multipl-e-ts": (path) => readMultiplE(path, "typescript"),
   "codet-humaneval-codegen16b": readHumanEval,
 };
 

@@ -1,7 +1,7 @@
 import { CodermError, contentId, type Problem, type Source, type UnitTest } from "@coderm/core";
 import { resolvePython, runPython } from "@coderm/core/node";
 import { extractCodetSolution, extractCodetTests } from "./codet-extraction.js";
-import type { ExtractionRule } from "./templates.js";
+import { type ExtractionRule, problemStopTokens } from "./templates.js";
 
 /** Which rule {@link extractCode} applied. */
 export type CodeExtractionRule = "python-block" | "first-block" | "raw";
@@ -85,8 +85,9 @@ export interface ExtractedSolution {
 /**
  * The candidate program of a solution answer for a template's extraction rule: `markdown-python`
  * (and any rule of a test template) takes {@link extractCode}'s code; `codet-solution` is the problem's prompt plus the completion
- * cut at CodeT's first stop token, as CodeT builds its candidates; `livecodebench-code` is
- * {@link extractLiveCodeBenchCode}'s.
+ * cut at CodeT's first stop token, as CodeT builds its candidates; `prompt-completion` is the
+ * prompt plus the completion cut at the problem's first stop sequence (a server may not have cut
+ * it); `livecodebench-code` is {@link extractLiveCodeBenchCode}'s.
  */
 export function extractSolution(
   problem: Problem,
@@ -98,6 +99,11 @@ export function extractSolution(
       return { code: problem.prompt + extractCodetSolution(output), extraction: rule };
     case "livecodebench-code":
       return { code: extractLiveCodeBenchCode(output), extraction: rule };
+    case "prompt-completion":
+      return {
+        code: problem.prompt + cutAtStop(output, problemStopTokens(problem)),
+        extraction: rule,
+      };
     default: {
       const { code, rule: found } = extractCode(output);
       return { code, extraction: found };
@@ -360,4 +366,14 @@ export async function extractCodetAssertTests(
       ...(output.source === undefined ? {} : { source: output.source }),
     })),
   );
+}
+
+/** The text before the first of the stop sequences (all of it without any). */
+function cutAtStop(text: string, stops: readonly string[] | undefined): string {
+  let end = text.length;
+  for (const stop of stops ?? []) {
+    const index = text.indexOf(stop);
+    if (index >= 0 && index < end) end = index;
+  }
+  return text.slice(0, end);
 }

@@ -175,6 +175,7 @@ describe("getPromptTemplate", () => {
       "instruct",
       "completion",
       "livecodebench",
+      "multipl-e",
       "coderm-8b",
       "codet",
       "unittest-instruct",
@@ -186,7 +187,7 @@ describe("getPromptTemplate", () => {
       expect(CodermError.isInstance(error)).toBe(true);
       expect((error as CodermError).code).toBe("not-found");
       expect((error as CodermError).message).toBe(
-        'unknown prompt template "coderm-7b"; known templates: instruct, completion, livecodebench, coderm-8b, codet, unittest-instruct',
+        'unknown prompt template "coderm-7b"; known templates: instruct, completion, livecodebench, multipl-e, coderm-8b, codet, unittest-instruct',
       );
     }
     expect(() => getPromptTemplate("toString")).toThrow(/unknown prompt template/);
@@ -262,5 +263,41 @@ describe("loadPromptTemplate", () => {
     }
     const missing = await loadPromptTemplate("/nonexistent/template.json").catch((e: unknown) => e);
     expect((missing as CodermError).code).toBe("io-error");
+  });
+});
+
+describe("multipl-e", () => {
+  it("sends each problem's own stop sequences and cuts the completion at the first of them", async () => {
+    const problems = await Promise.all(
+      ["humaneval-js.jsonl", "humaneval-ts.jsonl"].map(async (file) => {
+        const path = join(process.env.CODERM_DATA_DIR!, "multipl-e", file);
+        for await (const { value } of readJsonl(path)) {
+          const line = value as { name: string; prompt: string; stop_tokens: string[] };
+          const problem: Problem = {
+            id: line.name,
+            prompt: line.prompt,
+            entryPoint: "f",
+            language: file.endsWith("ts.jsonl") ? "typescript" : "javascript",
+            metadata: { stopTokens: line.stop_tokens },
+          };
+          return problem;
+        }
+        throw new Error(`${file} is empty`);
+      }),
+    );
+    const template = getPromptTemplate("multipl-e");
+    expect(template).toMatchObject({ kind: "solution", mode: "completion" });
+    const [javascript, typescript] = problems.map((problem) => template.render(problem));
+    expect(javascript).toEqual({
+      prompt: problems[0]!.prompt,
+      stop: ["\nfunction ", "\n/*", "\n//", "\nconsole.log"],
+    });
+    expect(typescript!.stop).toContain("\nclass");
+    const { extractSolution } = await import("./extract.js");
+    const completion = "  return x.length;\n}\n\nconsole.log(f('ab'));\nfunction other() {}\n";
+    expect(extractSolution(problems[0]!, completion, "prompt-completion")).toEqual({
+      code: `${problems[0]!.prompt}  return x.length;\n}\n`,
+      extraction: "prompt-completion",
+    });
   });
 });

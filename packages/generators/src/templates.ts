@@ -14,6 +14,8 @@ export type PromptMode = "chat" | "completion";
  * - `markdown-python`: the code of the first Python block (see `extractCode`);
  * - `codet-solution`: the prompt plus the completion cut at CodeT's first stop token;
  * - `livecodebench-code`: LiveCodeBench's, the lines between the last two fence lines;
+ * - `prompt-completion`: the prompt plus the completion cut at the first of the problem's own stop
+ *   sequences (`metadata.stopTokens`, as MultiPL-E gives them);
  * - `codet-asserts`: CodeT's split of a completion into `assert` statements;
  * - `unittest-class`: one unit test per generated `unittest.TestCase` class.
  */
@@ -21,6 +23,7 @@ export type ExtractionRule =
   | "markdown-python"
   | "codet-solution"
   | "livecodebench-code"
+  | "prompt-completion"
   | "codet-asserts"
   | "unittest-class";
 
@@ -30,10 +33,14 @@ export interface RenderOptions {
   code?: string;
 }
 
-/** A rendered request: chat messages for a chat template, a prompt for a completion template. */
-export type RenderedPrompt =
+/**
+ * A rendered request: chat messages for a chat template, a prompt for a completion template; `stop`
+ * when the problem brings its own stop sequences (they replace the template's).
+ */
+export type RenderedPrompt = (
   | { messages: ChatMessage[]; prompt?: undefined }
-  | { prompt: string; messages?: undefined };
+  | { prompt: string; messages?: undefined }
+) & { stop?: readonly string[] };
 
 /** A named way to ask a model for solutions or tests of a problem, and to read its answer. */
 export interface PromptTemplate {
@@ -141,6 +148,31 @@ const completionSolutionTemplate = completionTemplate({
   stop: codetStopTokens,
 });
 
+/**
+ * MultiPL-E's completion prompt: the problem's prompt (a signature and doc comment in the
+ * problem's language), the completion stopped at the problem's own stop sequences (MultiPL-E's
+ * `stop_tokens`: a new top-level function, comment or `console.log`/`class`), the candidate the
+ * prompt plus the completion.
+ */
+const multiplETemplate: PromptTemplate = {
+  name: "multipl-e",
+  kind: "solution",
+  mode: "completion",
+  extract: "prompt-completion",
+  render(problem) {
+    const stop = problemStopTokens(problem);
+    return { prompt: problem.prompt, ...(stop === undefined ? {} : { stop }) };
+  },
+};
+
+/** A problem's own stop sequences (`metadata.stopTokens`, MultiPL-E's `stop_tokens`), if any. */
+export function problemStopTokens(problem: Problem): readonly string[] | undefined {
+  const tokens = problem.metadata?.stopTokens;
+  return Array.isArray(tokens) && tokens.every((token) => typeof token === "string")
+    ? (tokens as string[])
+    : undefined;
+}
+
 const codermTemplate = chatTemplate({
   name: "coderm-8b",
   kind: "tests",
@@ -227,13 +259,14 @@ const liveCodeBenchTemplate: PromptTemplate = {
 };
 
 /**
- * The built-in prompt templates, by name: `instruct`, `completion` and `livecodebench` write solutions;
+ * The built-in prompt templates, by name: `instruct`, `completion`, `livecodebench` and `multipl-e` write solutions;
  * `coderm-8b`, `codet` and `unittest-instruct` write tests.
  */
 export const promptTemplates: Readonly<Record<string, PromptTemplate>> = Object.freeze({
   instruct: instructTemplate,
   completion: completionSolutionTemplate,
   livecodebench: liveCodeBenchTemplate,
+  "multipl-e": multiplETemplate,
   "coderm-8b": codermTemplate,
   codet: codetTemplate,
   "unittest-instruct": unittestInstructTemplate,

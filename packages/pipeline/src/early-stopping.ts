@@ -42,14 +42,19 @@ export async function rerankWithEarlyStopping(
     problems.filter((item) => !failed(item)),
     options,
   );
+  const languages = new Map(problems.map((item) => [item.problem.id, item.problem.language]));
   for (;;) {
     const round = policy.nextRound();
     if (round === undefined) break;
-    const requests: ExecutionRequest[] = round.runs.map(({ candidate, tests }) => ({
-      candidate,
-      tests,
-      limits: options.limits,
-    }));
+    const requests: ExecutionRequest[] = round.runs.map(({ candidate, tests }) => {
+      const language = languages.get(candidate.problemId) ?? "python";
+      return {
+        candidate,
+        tests,
+        limits: options.limits,
+        ...(language === "python" ? {} : { language }),
+      };
+    });
     if (requests.length > 0)
       for await (const verdict of options.executor.execute(
         requests,

@@ -6,6 +6,7 @@ import {
 } from "@coderm/core";
 import {
   createExecutorRegistry,
+  createRoutingExecutor,
   createSqliteVerdictCache,
   type ExecutionStats,
   type VerdictCache,
@@ -13,11 +14,18 @@ import {
   withVerdictCache,
 } from "@coderm/executor";
 import { createDockerExecutor, dockerExecutorCapabilities } from "@coderm/executor-docker";
+import {
+  createIsolatedVmExecutor,
+  isolatedVmExecutorCapabilities,
+} from "@coderm/executor-isolated-vm";
 import { createLocalExecutor, localExecutorCapabilities } from "@coderm/executor-python";
 
 /** Settings of {@link openExecutor}: which backend, and its settings by field. */
 export interface ExecutorSettings {
-  /** The backend's name in the registry (`local` by default; see {@link executorNames}). */
+  /**
+   * The backend's name in the registry (`local` by default; see {@link executorNames}). JavaScript
+   * and TypeScript requests go to `isolated-vm` whichever Python backend is named.
+   */
   executor?: string;
   /** The local backend's sandbox level (`process` or `bwrap`). */
   sandbox?: SandboxLevel;
@@ -62,12 +70,17 @@ const registry = createExecutorRegistry({
       ...(settings.dockerHosts === undefined ? {} : { endpoints: settings.dockerHosts }),
       ...(settings.image === undefined ? {} : { image: settings.image }),
     }),
+  "isolated-vm": (settings: ExecutorSettings) =>
+    createIsolatedVmExecutor({
+      ...(settings.workers === undefined ? {} : { workers: settings.workers }),
+    }),
 });
 
 // What each backend offers, known before one is created (settings are checked against it).
 const capabilitiesByName: Record<string, ExecutorCapabilities> = {
   local: localExecutorCapabilities,
   docker: dockerExecutorCapabilities,
+  "isolated-vm": isolatedVmExecutorCapabilities,
 };
 
 /** The names of the executor backends {@link openExecutor} knows. */
@@ -105,29 +118,78 @@ export async function openExecutor(settings: ExecutorSettings = {}): Promise<Ope
   // From then on every failure closes what was opened, so no idle process keeps the caller alive.
   const cache =
     settings.cache === false ? undefined : (settings.cache ?? createSqliteVerdictCache());
-  let backend: ReturnType<typeof registry.create>;
+  const backends: Executor[] = [];
   try {
-    backend = registry.create(name, settings);
+    backends.push(registry.create(name, settings));
+    // JavaScript and TypeScript go to isolates whichever backend runs Python
+    if (!backends[0]!.capabilities.languages.includes("javascript"))
+      backends.push(registry.create("isolated-vm", settings));
   } catch (error) {
+    await Promise.all(backends.map((backend) => backend.close().catch(() => {})));
     cache?.close();
     throw error;
   }
-  const deduplicated = withDeduplication(backend);
-  const executor = cache === undefined ? deduplicated : withVerdictCache(deduplicated, { cache });
+  // each backend keeps its own deduplication and cache entries (its fingerprint), so adding a
+  // language leaves every cached verdict of the others valid; they share the one store
+  const shared = cache === undefined ? undefined : sharedCache(cache, backends.length);
+  const routes = backends.map((backend) => {
+    const deduplicated = withDeduplication(backend);
+    return shared === undefined ? deduplicated : withVerdictCache(deduplicated, { cache: shared });
+  });
+  const executor = routes.length === 1 ? routes[0]! : createRoutingExecutor(routes);
   try {
-    await executor.fingerprint();
+    // the first backend starts now, so it fails here; the others start on their first request
+    await routes[0]!.fingerprint();
   } catch (error) {
     await executor.close().catch(() => {});
     throw error;
   }
+  const primary = backends[0]!;
   return {
     executor,
     get stats() {
-      return executor.stats;
+      return sumStats(routes.map((route) => route.stats));
     },
     get confinement() {
-      return "confinement" in backend ? (backend.confinement as readonly string[]) : [];
+      return "confinement" in primary ? (primary.confinement as readonly string[]) : [];
     },
     close: () => executor.close(),
   };
+}
+
+/** A cache several wrappers own: it closes when the last of them closes it. */
+function sharedCache(cache: VerdictCache, owners: number): VerdictCache {
+  let open = owners;
+  return {
+    lookup: (context, candidate) => cache.lookup(context, candidate),
+    put: (context, candidate, test, verdict) => cache.put(context, candidate, test, verdict),
+    flush: () => cache.flush(),
+    close: () => {
+      open -= 1;
+      if (open === 0) cache.close();
+      else cache.flush();
+    },
+  };
+}
+
+/** The counts of several executor stacks, added up. */
+function sumStats(parts: readonly ExecutionStats[]): ExecutionStats {
+  const [first, ...rest] = parts;
+  const total: ExecutionStats = {
+    executed: first!.executed,
+    cached: first!.cached,
+    deduplicated: first!.deduplicated,
+    byStatus: { ...first!.byStatus },
+  };
+  for (const part of rest) {
+    total.executed += part.executed;
+    total.cached += part.cached;
+    total.deduplicated += part.deduplicated;
+    for (const [status, count] of Object.entries(part.byStatus) as [
+      keyof ExecutionStats["byStatus"],
+      number,
+    ][])
+      total.byStatus[status] += count;
+  }
+  return total;
 }

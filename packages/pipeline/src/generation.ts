@@ -126,7 +126,14 @@ export function generationJobs(
         });
       code = problem.canonicalSolution;
     }
-    return { id: problem.id, template: template.name, n, ...template.render(problem, { code }) };
+    const { stop, ...rendered } = template.render(problem, { code });
+    return {
+      id: problem.id,
+      template: template.name,
+      n,
+      ...rendered,
+      ...(stop === undefined ? {} : { sampling: { stop } }),
+    };
   });
 }
 

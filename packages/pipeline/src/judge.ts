@@ -202,7 +202,13 @@ function sendNextChunk(
     }
     judgement.next += chunk.length;
     judgement.chunkSize *= chunkGrowth;
-    requests.push({ candidate: judgement.candidate, tests: chunk, limits: options.limits });
+    const { language } = judgement.problem;
+    requests.push({
+      candidate: judgement.candidate,
+      tests: chunk,
+      limits: options.limits,
+      ...(language === "python" ? {} : { language }),
+    });
     return true;
   }
 }

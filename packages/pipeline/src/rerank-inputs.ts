@@ -166,11 +166,18 @@ async function loadAllInputs(source: RerankSource): Promise<LoadedInputs> {
 
   const pending: { test: UnitTest; line: number }[] = [];
   for await (const entry of readTests(source.testsFile, byId, report)) pending.push(entry);
-  const parses = await compilesInPython(
-    pending.map(({ test }) => ("code" in test ? test.code : "")),
+  // Python tests are parsed here, so a broken line is named before anything runs; tests of other
+  // languages meet their parser in the executor (a syntax error is an error verdict)
+  const isPython = ({ test }: { test: UnitTest }) =>
+    (byId.get(test.problemId)?.language ?? "python") === "python";
+  const python = pending.filter(isPython);
+  const parsed = await compilesInPython(
+    python.map(({ test }) => ("code" in test ? test.code : "")),
   );
-  const tests = pending.filter(({ line }, index) => {
-    if (parses[index]) return true;
+  const parses = new Map(python.map((entry, index) => [entry, parsed[index]!]));
+  const tests = pending.filter((entry) => {
+    const { line } = entry;
+    if (parses.get(entry) ?? true) return true;
     report(
       new CodermError("invalid-input", "the test does not parse as Python", {
         file: source.testsFile!,

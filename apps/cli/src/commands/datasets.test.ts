@@ -98,7 +98,7 @@ describe("coderm datasets", () => {
     const unknown = await run(["datasets", "show", "nope"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(
-      'coderm: unknown dataset "nope" (known: humaneval, humaneval+, mbpp, mbpp-full, mbpp+, livecodebench, humaneval-x-js, multipl-e-humaneval-js, multipl-e-humaneval-ts, codet-humaneval-codegen16b)\n',
+      'coderm: unknown dataset "nope" (known: humaneval, humaneval+, mbpp, mbpp-full, mbpp+, livecodebench, humaneval-js, multipl-e-js, multipl-e-ts, codet-humaneval-codegen16b)\n',
     );
     const bad = await run(["datasets", "show", "humaneval", "--tests-per-sample", "0"]);
     expect(bad.code).toBe(2);

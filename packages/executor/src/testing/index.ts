@@ -29,10 +29,25 @@ export {
   printAdversarialTable,
 } from "./describe-adversarial.js";
 export {
+  type DescribeJavaScriptAdversarialOptions,
+  describeJavaScriptAdversarialSuite,
+} from "./describe-javascript-adversarial.js";
+export {
   type ExecutorBenchmarkReport,
   type ExecutorBenchmarkRun,
   type ExecutorBenchmarkSettings,
   formatExecutorBenchmark,
   runExecutorBenchmark,
 } from "./executor-benchmark.js";
+export {
+  createJavaScriptAdversarialContext,
+  type JavaScriptAdversarialAttack,
+  type JavaScriptAdversarialContext,
+  type JavaScriptAdversarialContextSettings,
+  type JavaScriptAdversarialEnvironment,
+  type JavaScriptAdversarialSuiteOptions,
+  javascriptAdversarialAttacks,
+  runJavaScriptAdversarialSuite,
+} from "./javascript-adversarial.js";
+export { javascriptConformanceFixtures } from "./javascript-conformance-fixtures.js";
 export { pythonConformanceFixtures } from "./python-conformance-fixtures.js";
