@@ -22,6 +22,8 @@ export {
   adversarialAttacks,
 } from "./attacks/index.js";
 
+import { attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
+
 /** A prepared {@link AdversarialContext}: the listeners, files and decoy live until `dispose`. */
 export interface AdversarialEnvironment extends AdversarialContext {
   /** Closes the listeners, stops the decoy, removes the files and restores the environment. */
@@ -172,33 +174,6 @@ export async function createAdversarialContext(
   return context;
 }
 
-/** Runs requests and returns their verdicts keyed by candidate id, then test id. */
-async function run(
-  executor: Executor,
-  requests: readonly ExecutionRequest[],
-  signal: AbortSignal,
-): Promise<Map<string, Map<string, Verdict>>> {
-  const verdicts = new Map<string, Map<string, Verdict>>();
-  for await (const verdict of executor.execute(requests, { signal })) {
-    let forCandidate = verdicts.get(verdict.candidateId);
-    if (forCandidate === undefined) {
-      forCandidate = new Map();
-      verdicts.set(verdict.candidateId, forCandidate);
-    }
-    forCandidate.set(verdict.testId, verdict);
-  }
-  return verdicts;
-}
-
-/** Statuses of a request's tests in order ("missing" where no verdict came). */
-function statusesOf(
-  request: ExecutionRequest,
-  verdicts: Map<string, Map<string, Verdict>>,
-): (VerdictStatus | "missing")[] {
-  const forCandidate = verdicts.get(request.candidate.id);
-  return request.tests.map((test) => forCandidate?.get(test.id)?.status ?? "missing");
-}
-
 /**
  * The live processes whose name or command line carries the tag (processes an attack left
  * behind); zombies are dead already and do not count.
@@ -299,7 +274,7 @@ async function runAttack(
   const execute = async (requests: readonly ExecutionRequest[]) => {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      for (const [id, forCandidate] of await run(executor, requests, signal))
+      for (const [id, forCandidate] of await runRequests(executor, requests, signal))
         verdicts.set(id, forCandidate);
     } catch (error) {
       reasons.push(
@@ -357,42 +332,19 @@ async function runAttack(
     "coderm-adversarial-home-",
   ])
     if (output.includes(secret)) reasons.push(`a secret (${secret}…) appears in its verdicts`);
-  if (victim !== undefined) {
-    const victimStatuses = victim.requests.flatMap((request) => statusesOf(request, verdicts));
-    if (victimStatuses.some((status) => status !== victim.expected))
-      reasons.push(`victim got ${victimStatuses.join(" ")}, expected ${victim.expected}`);
-  }
-  const extra = attack.breach?.({ statuses, output }, context);
-  if (extra !== undefined) reasons.push(extra);
-
-  const canary = await run(
+  return attackOutcome({
     executor,
-    canaryRequests.map((entry) => entry.request),
-    AbortSignal.timeout(timeoutMs),
-  ).catch((error: unknown) => error as Error);
-  if (canary instanceof Error) reasons.push(`the executor failed afterwards: ${canary.message}`);
-  else {
-    const misjudged = canaryRequests.flatMap((entry) => {
-      const statuses = statusesOf(entry.request, canary);
-      return statuses.some((status) => status !== entry.expected)
-        ? [`${entry.request.candidate.id} (${statuses.join(" ")})`]
-        : [];
-    });
-    if (misjudged.length > 0)
-      reasons.push(`afterwards the executor misjudged ${misjudged.join(", ")}`);
-  }
-
-  const tests = attackRequest.tests.map((test, index) => {
-    const verdict = verdicts.get(attackRequest.candidate.id)?.get(test.id);
-    return `${test.id}=${statuses[index]}${verdict?.errorType ? `(${verdict.errorType})` : ""}`;
+    attack,
+    context,
+    attackRequest,
+    statuses,
+    verdicts,
+    output,
+    victim,
+    canaries: canaryRequests,
+    timeoutMs,
+    reasons,
   });
-  return {
-    id: attack.id,
-    category: attack.category,
-    verdicts: statuses,
-    breached: reasons.length > 0,
-    detail: [tests.join(" "), ...reasons].join("; "),
-  };
 }
 
 /**

@@ -18,6 +18,8 @@ export {
   javascriptAdversarialAttacks,
 } from "./javascript-attacks/index.js";
 
+import { attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
+
 /** A prepared {@link JavaScriptAdversarialContext}: the listener and files live until `dispose`. */
 export interface JavaScriptAdversarialEnvironment extends JavaScriptAdversarialContext {
   /** How many connections reached the listener so far. */
@@ -94,32 +96,6 @@ export async function createJavaScriptAdversarialContext(
   };
 }
 
-/** Runs requests and returns their verdicts keyed by candidate id, then test id. */
-async function run(
-  executor: Executor,
-  requests: readonly ExecutionRequest[],
-  signal: AbortSignal,
-): Promise<Map<string, Map<string, Verdict>>> {
-  const verdicts = new Map<string, Map<string, Verdict>>();
-  for await (const verdict of executor.execute(requests, { signal })) {
-    let forCandidate = verdicts.get(verdict.candidateId);
-    if (forCandidate === undefined) {
-      forCandidate = new Map();
-      verdicts.set(verdict.candidateId, forCandidate);
-    }
-    forCandidate.set(verdict.testId, verdict);
-  }
-  return verdicts;
-}
-
-function statusesOf(
-  executed: ExecutionRequest,
-  verdicts: Map<string, Map<string, Verdict>>,
-): (VerdictStatus | "missing")[] {
-  const forCandidate = verdicts.get(executed.candidate.id);
-  return executed.tests.map((test) => forCandidate?.get(test.id)?.status ?? "missing");
-}
-
 /**
  * Candidates the executor must still judge right after each attack (wrong ones first, so that
  * every worker of a small pool gets one), through every JavaScript test form.
@@ -172,7 +148,7 @@ async function runAttack(
   const execute = async (requests: readonly ExecutionRequest[]) => {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      for (const [id, forCandidate] of await run(executor, requests, signal))
+      for (const [id, forCandidate] of await runRequests(executor, requests, signal))
         verdicts.set(id, forCandidate);
     } catch (error) {
       reasons.push(
@@ -206,42 +182,19 @@ async function runAttack(
     );
   for (const secret of [context.envSecretPrefix, context.projectSecretPrefix])
     if (output.includes(secret)) reasons.push(`a secret (${secret}…) appears in its verdicts`);
-  if (victim !== undefined) {
-    const victimStatuses = victim.requests.flatMap((executed) => statusesOf(executed, verdicts));
-    if (victimStatuses.some((status) => status !== victim.expected))
-      reasons.push(`victim got ${victimStatuses.join(" ")}, expected ${victim.expected}`);
-  }
-  const extra = attack.breach?.({ statuses, output }, context);
-  if (extra !== undefined) reasons.push(extra);
-
-  const canary = await run(
+  return attackOutcome({
     executor,
-    canaryRequests.map((entry) => entry.request),
-    AbortSignal.timeout(timeoutMs),
-  ).catch((error: unknown) => error as Error);
-  if (canary instanceof Error) reasons.push(`the executor failed afterwards: ${canary.message}`);
-  else {
-    const misjudged = canaryRequests.flatMap((entry) => {
-      const canaryStatuses = statusesOf(entry.request, canary);
-      return canaryStatuses.some((status) => status !== entry.expected)
-        ? [`${entry.request.candidate.id} (${canaryStatuses.join(" ")})`]
-        : [];
-    });
-    if (misjudged.length > 0)
-      reasons.push(`afterwards the executor misjudged ${misjudged.join(", ")}`);
-  }
-
-  const tests = attackRequest.tests.map((test, index) => {
-    const verdict = verdicts.get(attackRequest.candidate.id)?.get(test.id);
-    return `${test.id}=${statuses[index]}${verdict?.errorType ? `(${verdict.errorType})` : ""}`;
+    attack,
+    context,
+    attackRequest,
+    statuses,
+    verdicts,
+    output,
+    victim,
+    canaries: canaryRequests,
+    timeoutMs,
+    reasons,
   });
-  return {
-    id: attack.id,
-    category: attack.category,
-    verdicts: statuses,
-    breached: reasons.length > 0,
-    detail: [tests.join(" "), ...reasons].join("; "),
-  };
 }
 
 /**
