@@ -3,6 +3,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { registerAllocateCommand } from "./commands/allocate.js";
 import { registerDatasetsCommand } from "./commands/datasets.js";
 import { registerEvalCommand } from "./commands/eval.js";
+import { registerExperimentsCommand } from "./commands/experiments.js";
 import { registerGenerateCommand } from "./commands/generate.js";
 import { registerNtCommand } from "./commands/nt.js";
 import { registerRerankCommand } from "./commands/rerank.js";
@@ -32,6 +33,7 @@ export function createProgram(context: CommandContext): Command {
   registerAllocateCommand(program, context);
   registerDatasetsCommand(program, context);
   registerEvalCommand(program, context);
+  registerExperimentsCommand(program, context);
   registerGenerateCommand(program, context);
   registerNtCommand(program, context);
   registerRerankCommand(program, context);

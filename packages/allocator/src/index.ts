@@ -50,7 +50,6 @@ export {
   allocationStudy,
   defaultStudyBudgets,
 } from "./study.js";
-export { renderStudyMarkdown, renderStudySvg } from "./study-report.js";
 export {
   type EarlyStoppingSummary,
   type GreedyStrategy,

@@ -30,6 +30,8 @@ export interface Dataset {
   license: string;
   /** The model that wrote the samples of a sample set. */
   model?: string;
+  /** The benchmark whose problems a sample set samples. */
+  benchmark?: string;
   /**
    * Time limit of one ground-truth test in milliseconds, as the benchmark's own harness sets it
    * (HumanEval's and MBPP's 3 s; EvalPlus's least per-input limit, 4 s, which its per-input
@@ -245,6 +247,7 @@ export const datasets = [
     memoryLimitMb: 2048,
     license: "MIT",
     model: "codegen-mono-16b",
+    benchmark: "humaneval",
     // The loader reads these four in this order.
     files: [
       {

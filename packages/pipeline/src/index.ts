@@ -93,6 +93,7 @@ export {
 export { createProblemLookup, type ProblemLookupSettings } from "./problem-lookup.js";
 export {
   type MethodScores,
+  matrixTestQuality,
   type ProblemOutcome,
   type RerankOptions,
   type RerankResult,

@@ -200,7 +200,7 @@ function testExecutions(
  * Test quality (accuracy, F1, FAR, FRR) of the generated tests against ground truth, over the
  * rows whose tests ran.
  */
-function matrixTestQuality(data: readonly ProblemMatrix[]): RerankResult["testQuality"] {
+export function matrixTestQuality(data: readonly ProblemMatrix[]): RerankResult["testQuality"] {
   const single = emptyConfusion();
   const combined = emptyConfusion();
   for (const item of data) {

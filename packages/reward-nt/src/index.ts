@@ -92,7 +92,6 @@ export {
   type HybridStudyResult,
   hybridStudy,
 } from "./study/hybrid-study.js";
-export { renderHybridStudyMarkdown, renderHybridStudySvg } from "./study/hybrid-study-report.js";
 export {
   createSimulatedRewardModel,
   type SimulatedRewardModelSettings,

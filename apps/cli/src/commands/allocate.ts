@@ -1,10 +1,6 @@
-import {
-  defaultMargin,
-  defaultStudyBudgets,
-  renderStudyMarkdown,
-  renderStudySvg,
-} from "@coderm/allocator";
+import { defaultMargin, defaultStudyBudgets } from "@coderm/allocator";
 import { runAllocationStudy } from "@coderm/pipeline";
+import { renderStudyMarkdown, renderStudySvg } from "@coderm/report";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { nonNegativeNumber, positiveInteger, positiveNumber } from "../options.js";

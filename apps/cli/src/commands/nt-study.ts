@@ -1,5 +1,6 @@
 import { createRewardMethod, requireTestBasedReward } from "@coderm/pipeline";
-import { hybridStudy, renderHybridStudyMarkdown, renderHybridStudySvg } from "@coderm/reward-nt";
+import { renderHybridStudyMarkdown, renderHybridStudySvg } from "@coderm/report";
+import { hybridStudy } from "@coderm/reward-nt";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CommandContext } from "../context.js";
 import { positiveInteger } from "../options.js";

@@ -1,7 +1,16 @@
+import type { StudyResult } from "@coderm/allocator";
 import type { Interval } from "@coderm/core";
 import { describe, expect, it } from "vitest";
-import { renderStudyMarkdown, renderStudySvg } from "./study-report.js";
-import type { StudyResult } from "./study-result.js";
+import {
+  allocationStudyDocument,
+  allocationStudySections,
+  renderStudyMarkdown,
+  renderStudySvg,
+} from "./allocation-study.js";
+import type { LineChart, ReportTable } from "./document.js";
+import { renderHtml } from "./html.js";
+import { renderMarkdown } from "./markdown.js";
+import { count, pathPoints, tagsBalanced } from "./markup-checks.js";
 
 function interval(mean: number, low: number, high: number): Interval {
   return { mean, low, high };
@@ -81,33 +90,6 @@ function section(markdown: string, heading: string): string[] {
   return lines.slice(start + 1, end === -1 ? undefined : end);
 }
 
-function count(text: string, pattern: RegExp): number {
-  return text.match(pattern)?.length ?? 0;
-}
-
-/** Every `points` list of an element, as [x, y] pairs. */
-function pointsOf(svg: string, element: string): [number, number][][] {
-  const lists = [...svg.matchAll(new RegExp(`<${element} points="([^"]*)"`, "g"))];
-  return lists.map((match) =>
-    (match[1] ?? "").split(" ").map((pair) => {
-      const [x, y] = pair.split(",").map(Number);
-      return [x ?? Number.NaN, y ?? Number.NaN];
-    }),
-  );
-}
-
-/** Whether every opened tag is closed in order, and nothing else is closed. */
-function tagsBalanced(svg: string): boolean {
-  const open: string[] = [];
-  for (const match of svg.matchAll(/<(\/?)([a-z]+)[^<>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = match;
-    if (selfClosing) continue;
-    if (!closing) open.push(name ?? "");
-    else if (open.pop() !== name) return false;
-  }
-  return open.length === 0;
-}
-
 describe("renderStudyMarkdown", () => {
   const markdown = renderStudyMarkdown(sampleResult());
 
@@ -179,10 +161,11 @@ describe("renderStudySvg", () => {
   });
 
   it("draws a line and an interval band per method and strategy", () => {
-    expect(count(svg, /<polyline /g)).toBe(2 * 3);
-    expect(count(svg, /<polygon /g)).toBe(2 * 3);
-    for (const line of pointsOf(svg, "polyline")) expect(line).toHaveLength(3);
-    for (const band of pointsOf(svg, "polygon")) expect(band).toHaveLength(6);
+    expect(count(svg, /<g class="series"/g)).toBe(2 * 3);
+    expect(count(svg, /<path class="line"/g)).toBe(2 * 3);
+    expect(count(svg, /<path class="band"/g)).toBe(2 * 3);
+    for (const line of pathPoints(svg, "line")) expect(line).toHaveLength(3);
+    for (const band of pathPoints(svg, "band")) expect(band).toHaveLength(6);
   });
 
   it("titles the panels with the method names and names the strategies in a legend", () => {
@@ -195,15 +178,15 @@ describe("renderStudySvg", () => {
   });
 
   it("places the budgets on a log2 scale", () => {
-    for (const line of pointsOf(svg, "polyline")) {
+    for (const line of pathPoints(svg, "line")) {
       const [first, second, third] = line.map(([x]) => x);
       expect((third ?? 0) - (second ?? 0)).toBeCloseTo((second ?? 0) - (first ?? 0), 1);
     }
   });
 
   it("fits every interval inside the plot, with the band enclosing the line", () => {
-    const lines = pointsOf(svg, "polyline");
-    pointsOf(svg, "polygon").forEach((band, index) => {
+    const lines = pathPoints(svg, "line");
+    pathPoints(svg, "band").forEach((band, index) => {
       const ys = band.map(([, y]) => y);
       for (const y of ys) {
         expect(y).toBeGreaterThan(40);
@@ -230,5 +213,89 @@ describe("renderStudySvg", () => {
   it("is deterministic", () => {
     expect(renderStudySvg(sampleResult())).toBe(svg);
     expect(renderStudyMarkdown(sampleResult())).toBe(renderStudyMarkdown(sampleResult()));
+  });
+});
+
+describe("allocationStudySections", () => {
+  const sections = allocationStudySections(sampleResult());
+  const tables = (index: number): ReportTable[] =>
+    (sections[index]?.blocks ?? []).flatMap((block) =>
+      block.kind === "table" ? [block.table] : [],
+    );
+  const charts = sections.flatMap((section) =>
+    section.blocks.flatMap((block) => (block.kind === "chart" ? [block.chart] : [])),
+  );
+
+  it("has a section per method, then early stopping and the difficulty's error", () => {
+    expect(sections.map((section) => [section.id, section.title])).toEqual([
+      ["allocation-coderm-vote", "coderm-vote"],
+      ["allocation-codet", "codet"],
+      ["allocation-early-stopping", "Early stopping"],
+      ["allocation-difficulty", "Predicted difficulty"],
+    ]);
+    expect(sections[3]?.blocks).toEqual([
+      { kind: "text", text: "Predicted difficulty MAE: 0.123" },
+    ]);
+  });
+
+  it("holds the pass@1 table of the Markdown, the best mean of each row in bold", () => {
+    const [table] = tables(0);
+    expect(table?.columns.map((column) => column.label)).toEqual([
+      "tests/problem",
+      "equal",
+      "greedy-predicted",
+      "greedy-oracle",
+      "greedy-predicted − equal",
+      "greedy-oracle − equal",
+    ]);
+    expect(table?.rows[0]).toEqual([
+      "1",
+      { text: "40.00 [35.00, 45.00]", bold: false },
+      { text: "42.50 [40.10, 44.90]", bold: false },
+      { text: "50.00 [47.00, 53.00]", bold: true },
+      "+2.50 [-0.50, +5.00]",
+      "+10.00 [+8.00, +12.00]",
+    ]);
+  });
+
+  it("holds an early-stopping table per method, captioned with the method and rule", () => {
+    expect(tables(2).map((table) => [table.caption, table.rows])).toEqual([
+      ["coderm-vote (exact rule)", [["60.00", "59.50", "120 / 300", "40.0%", "4", "9"]]],
+      ["codet (exact rule)", [["55.00", "55.00", "251 / 300", "83.7%", "1", "12"]]],
+    ]);
+  });
+
+  it("charts each method on a log x axis whose last tick is 'all', a banded line per strategy", () => {
+    expect(charts.map((chart) => chart.id)).toEqual(["allocation-coderm-vote", "allocation-codet"]);
+    const chart = charts[0] as LineChart;
+    expect(chart.xScale).toBe("log");
+    expect(chart.xLabel).toBe("tests per problem");
+    expect(chart.xTicks).toEqual([
+      { value: 1, label: "1" },
+      { value: 2, label: "2" },
+      { value: 4, label: "all" },
+    ]);
+    expect(chart.series.map((series) => series.name)).toEqual([
+      "equal",
+      "greedy-predicted",
+      "greedy-oracle",
+    ]);
+    expect(chart.series[2]?.points[1]).toEqual({ x: 2, y: 56, low: 52, high: 60 });
+  });
+
+  it("renders as a document in Markdown and HTML", () => {
+    const document = allocationStudyDocument(sampleResult());
+    expect(document.title).toBe("Budget study: mbpp-plus, 12 problems, 5 seeds");
+    const { markdown, charts: files } = renderMarkdown(document);
+    expect(markdown).toContain(
+      "![coderm-vote: pass@1 against tests per problem](charts/allocation-coderm-vote.svg)",
+    );
+    expect(files.map((file) => file.file)).toEqual([
+      "charts/allocation-coderm-vote.svg",
+      "charts/allocation-codet.svg",
+    ]);
+    const html = renderHtml(document);
+    expect(count(html, /<svg /g)).toBe(2);
+    expect(html).toContain('<section id="allocation-early-stopping">');
   });
 });

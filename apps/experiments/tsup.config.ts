@@ -1,0 +1,3 @@
+import { defineLibraryConfig } from "@coderm/tsup-config";
+
+export default defineLibraryConfig({ entry: ["src/index.ts"] });
