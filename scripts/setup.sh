@@ -7,8 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 ensure_toolchain
 # python3-coverage: coverage.py (Debian's python3), the reference of the executor's line coverage
 # chromium: the headless browser of the HTML report's browser tests (@coderm/browser-test)
+# redis-server, ip (iproute2), openssl: the queue executor's tests start a private Redis (one over
+# TLS, with a throwaway certificate authority) and a worker in a network namespace of its own
 ensure_debian_packages python3:python3 bwrap:bubblewrap dockerd:docker.io debootstrap:debootstrap \
-  python3-coverage:python3-coverage chromium:chromium
+  python3-coverage:python3-coverage chromium:chromium redis-server:redis-server ip:iproute2 \
+  openssl:openssl
 cd "$CODERM_ROOT"
 log "installing dependencies (pnpm $(pnpm --version), node $(node --version))"
 if [ -n "${CI:-}" ]; then

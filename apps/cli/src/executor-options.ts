@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { CodermError, type SandboxLevel, sandboxLevels } from "@coderm/core";
+import type { RedisSettings } from "@coderm/executor-queue";
 import { executorNames, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
@@ -15,18 +17,23 @@ export interface ExecutorFlags {
   cpuSlots?: number;
   dockerHost?: string[];
   image?: string;
+  redis?: string;
+  redisTls?: boolean;
+  redisCa?: string;
+  queue?: string;
 }
 
 /**
  * Adds `--executor`, `--sandbox`, `--workers`, `--no-cache`, `--python`, `--host-limits`,
- * `--cpu-slots`, `--docker-host` and `--image` to a command.
+ * `--cpu-slots`, `--docker-host`, `--image`, `--redis`, `--redis-tls`, `--redis-ca` and `--queue`
+ * to a command.
  */
 export function addExecutorOptions(command: Command): Command {
-  return command
+  command
     .addOption(
       new Option(
         "--executor <backend>",
-        "where candidates run: local (this machine's processes) or docker (containers)",
+        "where candidates run: local (this machine's processes), docker (containers), isolated-vm (JavaScript and TypeScript only) or queue (coderm worker processes on any hosts, through Redis: --redis)",
       )
         .choices([...executorNames])
         .default("local"),
@@ -34,7 +41,7 @@ export function addExecutorOptions(command: Command): Command {
     .addOption(
       new Option(
         "--sandbox <level>",
-        "isolation of candidate code: with --executor local, process (rlimits, Landlock, seccomp; the default) or bwrap (also namespaces); with --executor docker, docker (its only level)",
+        "isolation of candidate code: with --executor local, process (rlimits, Landlock, seccomp) or bwrap (also namespaces; the default of serve, worker and nt mcts; the other commands default to process); with --executor docker, docker (its only level); with --executor queue, none here (set it on the workers)",
       ).choices([...sandboxLevels]),
     )
     .option(
@@ -67,6 +74,56 @@ export function addExecutorOptions(command: Command): Command {
       "--image <tag>",
       "with --executor docker: the sandbox image (default: the one `coderm sandbox build` makes)",
     );
+  return addQueueOptions(command);
+}
+
+/**
+ * Adds `--redis`, `--redis-tls`, `--redis-ca` and `--queue`: where the queue of `--executor queue`
+ * and `coderm worker` is.
+ */
+export function addQueueOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--redis <url>",
+        "the queue's Redis (--executor queue, coderm worker): redis://[user@]host[:port][/db], or rediss:// for TLS; the password in the URL or in CODERM_REDIS_PASSWORD",
+      ).env("CODERM_REDIS_URL"),
+    )
+    .option("--redis-tls", "speak TLS to the queue's Redis (as a rediss:// URL does)")
+    .option(
+      "--redis-ca <file>",
+      "the PEM file of the certificate authority of the queue's Redis's TLS certificate (default: the system's)",
+    )
+    .option(
+      "--queue <name>",
+      "the queue's name (--executor queue, coderm worker; default: coderm)",
+    );
+}
+
+/**
+ * The Redis settings the flags describe (`--redis`, `--redis-tls`, `--redis-ca`, and the password
+ * from CODERM_REDIS_PASSWORD, which never appears in a command line or a message), or undefined
+ * without `--redis`.
+ */
+export function redisOfFlags(flags: ExecutorFlags): RedisSettings | undefined {
+  if (flags.redis === undefined) return undefined;
+  let ca: string | undefined;
+  if (flags.redisCa !== undefined)
+    try {
+      ca = readFileSync(flags.redisCa, "utf8");
+    } catch (error) {
+      throw new CodermError(
+        "invalid-input",
+        `--redis-ca: cannot read ${flags.redisCa} (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+  const password = process.env.CODERM_REDIS_PASSWORD;
+  return {
+    url: flags.redis,
+    ...(password === undefined || password === "" ? {} : { password }),
+    ...(ca === undefined ? (flags.redisTls ? { tls: true } : {}) : { tls: { ca } }),
+  };
 }
 
 /**
@@ -99,6 +156,8 @@ function openExecutorOfFlags(flags: ExecutorFlags): Promise<OpenedExecutor> {
     ...(flags.cpuSlots === undefined ? {} : { cpuSlots: flags.cpuSlots }),
     ...(flags.dockerHost === undefined ? {} : { dockerHosts: flags.dockerHost }),
     ...(flags.image === undefined ? {} : { image: flags.image }),
+    ...(flags.redis === undefined ? {} : { redis: redisOfFlags(flags) }),
+    ...(flags.queue === undefined ? {} : { queue: flags.queue }),
   });
 }
 

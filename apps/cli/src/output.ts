@@ -99,6 +99,8 @@ const flagsByField: Record<string, string> = {
   testMethod: "--hybrid-tests",
   since: "--since",
   python: "--python",
+  queue: "--queue",
+  redis: "--redis",
   sandbox: "--sandbox",
   template: "--template",
   testCode: "--test-code",

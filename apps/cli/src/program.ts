@@ -11,6 +11,7 @@ import { registerRmrfCommand } from "./commands/rmrf.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerSandboxCommand } from "./commands/sandbox.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { addConfigOption, applyConfigFile, configFilePath } from "./config-file.js";
 import type { CommandContext } from "./context.js";
 import { exitCodes, type Output, processOutput, reportError } from "./output.js";
@@ -41,6 +42,7 @@ export function createProgram(context: CommandContext): Command {
   registerRunCommand(program, context);
   registerSandboxCommand(program, context);
   registerServeCommand(program, context);
+  registerWorkerCommand(program, context);
   addConfigOption(program);
   exitOverrideEverywhere(program);
   return program;

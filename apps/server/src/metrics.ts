@@ -13,7 +13,8 @@ export interface ServiceMetrics {
 /**
  * Creates the metrics: requests by route and status code, request latency by route, reward items
  * by status, and, read when scraped, the execution queue's depth and the executor stack's
- * executions, cache hits and verdicts by status.
+ * executions, cache hits and verdicts by status; with the queue executor, its BullMQ queue's jobs
+ * by state and its live workers.
  */
 export function createServiceMetrics(
   executor: OpenedExecutor,
@@ -73,6 +74,8 @@ export function createServiceMetrics(
       this.set(executor.stats.cached);
     },
   });
+  const queueStatus = executor.queueStatus;
+  if (queueStatus !== undefined) registerQueueMetrics(registry, queueStatus);
   return {
     registry,
     request(route, statusCode, seconds) {
@@ -81,4 +84,47 @@ export function createServiceMetrics(
     },
     item: (status) => items.inc({ status }),
   };
+}
+
+type QueueStatus = Awaited<ReturnType<NonNullable<OpenedExecutor["queueStatus"]>>>;
+
+/**
+ * The queue executor's gauges, read from Redis when scraped (once per scrape for both): jobs by
+ * state, and live workers. While Redis cannot be reached they are left out of the scrape.
+ */
+function registerQueueMetrics(registry: Registry, read: () => Promise<QueueStatus>): void {
+  let latest: { at: number; status: Promise<QueueStatus | undefined> } | undefined;
+  const status = () => {
+    if (latest === undefined || performance.now() - latest.at > 1000)
+      latest = { at: performance.now(), status: read().catch(() => undefined) };
+    return latest.status;
+  };
+  new Gauge({
+    name: "coderm_executor_queue_jobs",
+    help: "Jobs of the queue executor's BullMQ queue, by state (waiting, active, delayed, prioritized, failed, completed)",
+    labelNames: ["state"],
+    registers: [registry],
+    async collect() {
+      const current = await status();
+      this.reset();
+      if (current !== undefined)
+        for (const [state, count] of Object.entries(current.jobs)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: "coderm_executor_queue_workers",
+    help: "Live coderm workers of the queue executor's queue, and those of them that run the fleet's version",
+    labelNames: ["version"],
+    registers: [registry],
+    async collect() {
+      const current = await status();
+      this.reset();
+      if (current === undefined) return;
+      const fleet = current.workers.filter(
+        (worker) => worker.fingerprint === current.fleetFingerprint,
+      ).length;
+      this.set({ version: "fleet" }, fleet);
+      this.set({ version: "other" }, current.workers.length - fleet);
+    },
+  });
 }

@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import {
   CodermError,
   type Executor,
   type ExecutorCapabilities,
   type SandboxLevel,
 } from "@coderm/core";
+import { defaultCacheDir } from "@coderm/core/node";
 import {
   createExecutorRegistry,
   createRoutingExecutor,
@@ -19,6 +21,12 @@ import {
   isolatedVmExecutorCapabilities,
 } from "@coderm/executor-isolated-vm";
 import { createLocalExecutor, localExecutorCapabilities } from "@coderm/executor-python";
+import {
+  createQueueExecutor,
+  type QueueStatus,
+  queueExecutorCapabilities,
+  type RedisSettings,
+} from "@coderm/executor-queue";
 
 /** Settings of {@link openExecutor}: which backend, and its settings by field. */
 export interface ExecutorSettings {
@@ -50,6 +58,10 @@ export interface ExecutorSettings {
   dockerHosts?: readonly string[];
   /** The docker backend's sandbox image. */
   image?: string;
+  /** The queue backend's Redis (its URL, password and TLS options). */
+  redis?: RedisSettings;
+  /** The queue backend's queue name (`coderm` by default). */
+  queue?: string;
 }
 
 // The backends of this repository, by name. A new backend registers here.
@@ -74,6 +86,27 @@ const registry = createExecutorRegistry({
     createIsolatedVmExecutor({
       ...(settings.workers === undefined ? {} : { workers: settings.workers }),
     }),
+  queue: (settings: ExecutorSettings) => {
+    // candidates run on the workers (`coderm worker`), at the workers' sandbox level
+    if (settings.sandbox !== undefined)
+      throw new CodermError(
+        "invalid-input",
+        "the queue executor runs candidates at its workers' sandbox level: set it on the workers",
+        { field: "sandbox" },
+      );
+    if (settings.redis === undefined)
+      throw new CodermError("invalid-input", "the queue executor needs its Redis URL", {
+        field: "redis",
+      });
+    return createQueueExecutor({
+      redis: settings.redis,
+      ...(settings.queue === undefined ? {} : { queue: settings.queue }),
+      // with the verdict cache, a rerun it answers needs no Redis
+      ...(settings.cache === false
+        ? {}
+        : { fleetFile: join(defaultCacheDir(), "queue-fleets.json") }),
+    });
+  },
 });
 
 // What each backend offers, known before one is created (settings are checked against it).
@@ -81,6 +114,7 @@ const capabilitiesByName: Record<string, ExecutorCapabilities> = {
   local: localExecutorCapabilities,
   docker: dockerExecutorCapabilities,
   "isolated-vm": isolatedVmExecutorCapabilities,
+  queue: queueExecutorCapabilities,
 };
 
 /** The names of the executor backends {@link openExecutor} knows. */
@@ -97,6 +131,8 @@ export interface OpenedExecutor {
    * (`landlock-v7`, `seccomp`), where it says.
    */
   readonly confinement: readonly string[];
+  /** With the queue backend: its jobs by state and its live workers, read now. */
+  queueStatus?: () => Promise<QueueStatus>;
   close(): Promise<void>;
 }
 
@@ -153,6 +189,9 @@ export async function openExecutor(settings: ExecutorSettings = {}): Promise<Ope
     get confinement() {
       return "confinement" in primary ? (primary.confinement as readonly string[]) : [];
     },
+    ...("status" in primary
+      ? { queueStatus: () => (primary.status as () => Promise<QueueStatus>)() }
+      : {}),
     close: () => executor.close(),
   };
 }

@@ -143,13 +143,17 @@ async function runServe(flags: ServeFlags, context: CommandContext): Promise<voi
     await opened.close();
     throw error;
   }
-  context.output.stderr.write(
-    `coderm: serving on ${address} (${opened.confinement.join(", ") || "process"}; ${tokens.length === 0 ? "loopback callers only" : `${tokens.length} token(s)`}); docs at ${address}/docs\n`,
-  );
+  // handlers first: a signal sent as soon as the service says it serves must find them
   const stopped = new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+  const isolation =
+    opened.confinement.join(", ") ||
+    (flags.executor === "queue" ? "candidates on the queue's workers" : flags.executor);
+  context.output.stderr.write(
+    `coderm: serving on ${address} (${isolation}; ${tokens.length === 0 ? "loopback callers only" : `${tokens.length} token(s)`}); docs at ${address}/docs\n`,
+  );
   const signal = await stopped;
   context.output.stderr.write(
     `coderm: ${signal}: finishing requests in flight (at most ${flags.grace} ms)\n`,

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { ExecutionRequest, Executor, Verdict, VerdictStatus } from "@coderm/core";
 import {
   type AdversarialAttack,
-  type AdversarialCategory,
   type AdversarialContext,
   adversarialAttacks,
 } from "./attacks/index.js";
@@ -22,7 +21,7 @@ export {
   adversarialAttacks,
 } from "./attacks/index.js";
 
-import { attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
+import { type AdversarialRow, attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
 
 /** A prepared {@link AdversarialContext}: the listeners, files and decoy live until `dispose`. */
 export interface AdversarialEnvironment extends AdversarialContext {
@@ -46,18 +45,6 @@ export interface AdversarialSuiteOptions {
   attacks?: readonly AdversarialAttack[];
   /** Longest wait for one attack's verdicts before it counts as a hang (30 s). */
   attackTimeoutMs?: number;
-}
-
-/** The result of one attack against one executor. */
-export interface AdversarialRow {
-  id: string;
-  category: AdversarialCategory;
-  /** The status of each of the attack's tests, in order. */
-  verdicts: string[];
-  /** True when a test passed or the runner saw the attack reach something it must not. */
-  breached: boolean;
-  /** Each test's verdict (with its error type), then every breach reason. */
-  detail: string;
 }
 
 /** What the runner watches on the host while the attacks run. */

@@ -1,5 +1,17 @@
 import type { ExecutionRequest, Executor, Verdict, VerdictStatus } from "@coderm/core";
-import type { AdversarialRow } from "./adversarial.js";
+import type { AdversarialCategory } from "./attacks/types.js";
+
+/** The result of one attack against one executor. */
+export interface AdversarialRow {
+  id: string;
+  category: AdversarialCategory;
+  /** The status of each of the attack's tests, in order. */
+  verdicts: string[];
+  /** True when a test passed or the runner saw the attack reach something it must not. */
+  breached: boolean;
+  /** Each test's verdict (with its error type), then every breach reason. */
+  detail: string;
+}
 
 /** Verdicts keyed by candidate id, then test id. */
 export type VerdictsByCandidate = Map<string, Map<string, Verdict>>;

@@ -2,12 +2,12 @@ import type { Executor } from "@coderm/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AdversarialEnvironment,
-  type AdversarialRow,
   adversarialAttacks,
   createAdversarialContext,
   formatAdversarialTable,
   runAdversarialSuite,
 } from "./adversarial.js";
+import type { AdversarialRow } from "./attack-outcome.js";
 import { assertTest, collect, request } from "./conformance.js";
 
 /** Options of {@link describeAdversarialSuite}. */

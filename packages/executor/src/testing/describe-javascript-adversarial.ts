@@ -1,6 +1,7 @@
 import type { Executor } from "@coderm/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AdversarialRow, formatAdversarialTable } from "./adversarial.js";
+import { formatAdversarialTable } from "./adversarial.js";
+import type { AdversarialRow } from "./attack-outcome.js";
 import { collect } from "./conformance.js";
 import {
   createJavaScriptAdversarialContext,

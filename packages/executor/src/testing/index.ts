@@ -5,7 +5,6 @@ export {
   type AdversarialContextSettings,
   type AdversarialEnvironment,
   type AdversarialOutcome,
-  type AdversarialRow,
   type AdversarialSuiteOptions,
   type AdversarialVictim,
   adversarialAttacks,
@@ -13,6 +12,7 @@ export {
   formatAdversarialTable,
   runAdversarialSuite,
 } from "./adversarial.js";
+export type { AdversarialRow } from "./attack-outcome.js";
 export { doublingTests } from "./attacks/helpers.js";
 export { sourceTwinPairs } from "./attacks/source-twins.js";
 export {

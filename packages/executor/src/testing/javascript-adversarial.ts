@@ -4,7 +4,6 @@ import { rm, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import type { ExecutionRequest, Executor, Verdict, VerdictStatus } from "@coderm/core";
-import type { AdversarialRow } from "./adversarial.js";
 import { request } from "./javascript-attacks/helpers.js";
 import {
   type JavaScriptAdversarialAttack,
@@ -18,7 +17,7 @@ export {
   javascriptAdversarialAttacks,
 } from "./javascript-attacks/index.js";
 
-import { attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
+import { type AdversarialRow, attackOutcome, runRequests, statusesOf } from "./attack-outcome.js";
 
 /** A prepared {@link JavaScriptAdversarialContext}: the listener and files live until `dispose`. */
 export interface JavaScriptAdversarialEnvironment extends JavaScriptAdversarialContext {

@@ -1,0 +1,1 @@
+export { default } from "@coderm/vitest-config";
