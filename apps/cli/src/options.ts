@@ -46,6 +46,20 @@ export function probability(value: string): number {
   return number;
 }
 
+/**
+ * Parses a comma-separated list of problem ids (`HumanEval/0,HumanEval/5`), adding to the ids of
+ * earlier uses of the option.
+ */
+export function problemIds(value: string, previous: string[] = []): string[] {
+  const ids = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  if (ids.length === 0)
+    throw new InvalidArgumentError("expected problem ids, separated by commas.");
+  return [...previous, ...ids];
+}
+
 /** A whole-number parser bounded by one of core's execution-limit fields, in that field's unit. */
 function limitParser(field: "timeMs" | "memoryMb", unit: string): (value: string) => number {
   const schema = executionLimitsSchema.shape[field];

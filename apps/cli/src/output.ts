@@ -94,6 +94,7 @@ const flagsByField: Record<string, string> = {
   image: "--image",
   method: "--methods",
   methods: "--methods",
+  problems: "--problems",
   promptStyle: "--prompt-style",
   rewardModel: "--reward-url",
   testMethod: "--hybrid-tests",

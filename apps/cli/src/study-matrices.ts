@@ -9,13 +9,14 @@ import {
 } from "@coderm/pipeline";
 import type { Command } from "commander";
 import { addExecutorOptions, type ExecutorFlags, startExecutor } from "./executor-options.js";
-import { memoryLimitMb, positiveInteger, timeLimitMs } from "./options.js";
+import { memoryLimitMb, positiveInteger, problemIds, timeLimitMs } from "./options.js";
 import type { Output } from "./output.js";
 import { createProgress } from "./progress.js";
 
 /** The flags of a study over a released sample set's executed matrices. */
 export interface StudyMatrixFlags extends ExecutorFlags {
   dataset: string;
+  problems?: string[];
   limit?: number;
   timeLimit: number;
   memoryLimit: number;
@@ -24,13 +25,18 @@ export interface StudyMatrixFlags extends ExecutorFlags {
 }
 
 /**
- * Adds the flags every study over a released sample set shares: `--dataset`, `--limit`,
- * `--time-limit`, `--memory-limit`, `--out`, `--json` and the executor's flags.
+ * Adds the flags every study over a released sample set shares: `--dataset`, `--problems`,
+ * `--limit`, `--time-limit`, `--memory-limit`, `--out`, `--json` and the executor's flags.
  */
 export function addStudyMatrixOptions(command: Command): Command {
   return addExecutorOptions(
     command
       .option("--dataset <name>", "a released sample set", "codet-humaneval-codegen16b")
+      .option(
+        "--problems <ids>",
+        "only these problems: ids separated by commas (HumanEval/0,HumanEval/5), repeatable; --limit then counts among them",
+        problemIds,
+      )
       .option("--limit <n>", "only the first N problems", positiveInteger)
       .option("--time-limit <ms>", "time limit of a test (CodeT's 100)", timeLimitMs, 100)
       .option("--memory-limit <mb>", "memory limit of a candidate in MiB", memoryLimitMb, 1024)
@@ -59,6 +65,7 @@ export async function executeStudyMatrices(
   const { input, judging } = await loadRerankInputs({
     dataset: flags.dataset,
     testsPerSample: 5,
+    ...(flags.problems === undefined ? {} : { problems: flags.problems }),
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
   });
   const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };

@@ -64,4 +64,34 @@ describe("loadRerankInputs", () => {
     ]);
     expect(errors[1]!.message).toBe(`${tests}:2, field "test": the test does not parse as Python`);
   });
+
+  it("keeps only the problems named, in the set's order, then the first --limit of them", async () => {
+    const named = await loadRerankInputs({
+      problems: ["HumanEval/7", "HumanEval/3", "HumanEval/150"],
+      testsPerSample: 1,
+    });
+    expect(named.input.problems.map((problem) => problem.id)).toEqual([
+      "HumanEval/3",
+      "HumanEval/7",
+      "HumanEval/150",
+    ]);
+    const kept = new Set(["HumanEval/3", "HumanEval/7", "HumanEval/150"]);
+    expect(named.input.candidates.length).toBeGreaterThan(0);
+    expect(named.input.candidates.every((candidate) => kept.has(candidate.problemId))).toBe(true);
+    expect(new Set(named.input.tests.map((test) => test.problemId))).toEqual(kept);
+    const limited = await loadRerankInputs({
+      problems: ["HumanEval/7", "HumanEval/3", "HumanEval/150"],
+      limit: 2,
+      testsPerSample: 1,
+    });
+    expect(limited.input.problems.map((problem) => problem.id)).toEqual([
+      "HumanEval/3",
+      "HumanEval/7",
+    ]);
+    const error = await loadRerankInputs({ problems: ["HumanEval/3", "Humaneval/4"] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(CodermError.isInstance(error) && error.field).toBe("problems");
+    expect((error as CodermError).message).toContain('no problem "Humaneval/4" in these inputs');
+  });
 });

@@ -20,7 +20,12 @@ export interface RerankSource {
   testsFile?: string;
   /** Tests kept from each test sample of a sample set (CodeT keeps 5). */
   testsPerSample?: number;
-  /** Only the first N problems, with their candidates and tests. */
+  /**
+   * Only these problems (by id, such as `HumanEval/0`), with their candidates and tests, in the
+   * inputs' order; an id the inputs lack is an `invalid-input` error on `problems` naming it.
+   */
+  problems?: readonly string[];
+  /** Only the first N problems (of `problems` where given), with their candidates and tests. */
   limit?: number;
   /**
    * How generated tests are judged: the sample set's own rule by default (`codet-packed-suite`
@@ -59,18 +64,15 @@ export interface RerankInputs {
 
 /**
  * Loads rerank's inputs: a named sample set, or a benchmark's problems with candidate and test
- * files, optionally only the first `limit` problems, with the judging policy they call for. A bad
- * item (a malformed line, an unknown task, a test that does not parse, an empty file) is a
- * {@link CodermError} naming its file and line; with `skipBadLines` bad items are collected in
- * `errors` and skipped, and the run goes on with the rest.
+ * files, optionally only the `problems` named and the first `limit` of them, with the judging
+ * policy they call for. A bad item (a malformed line, an unknown task, a test that does not
+ * parse, an empty file) is a {@link CodermError} naming its file and line; with `skipBadLines` bad
+ * items are collected in `errors` and skipped, and the run goes on with the rest.
  */
 export async function loadRerankInputs(source: RerankSource): Promise<RerankInputs> {
   const loaded = await loadAllInputs(source);
   const { problems, candidates, tests } = loaded.input;
-  const kept =
-    source.limit === undefined
-      ? undefined
-      : new Set(problems.slice(0, source.limit).map((problem) => problem.id));
+  const kept = keptProblems(problems, source);
   const input =
     kept === undefined
       ? loaded.input
@@ -93,6 +95,25 @@ export async function loadRerankInputs(source: RerankSource): Promise<RerankInpu
       failedSuites: new Set(failedSuites.filter((id) => kept === undefined || kept.has(id))),
     },
   };
+}
+
+/** The ids of the problems `problems` and `limit` keep, or undefined when they keep all. */
+function keptProblems(problems: readonly Problem[], source: RerankSource): Set<string> | undefined {
+  if (source.problems === undefined && source.limit === undefined) return undefined;
+  let selected = problems;
+  if (source.problems !== undefined) {
+    const known = new Set(problems.map((problem) => problem.id));
+    const unknown = source.problems.filter((id) => !known.has(id));
+    if (unknown.length > 0)
+      throw new CodermError(
+        "invalid-input",
+        `no problem ${unknown.map((id) => `"${id}"`).join(", ")} in these inputs (ids look like "${problems[0]?.id ?? "?"}")`,
+        { field: "problems" },
+      );
+    const wanted = new Set(source.problems);
+    selected = problems.filter((problem) => wanted.has(problem.id));
+  }
+  return new Set(selected.slice(0, source.limit).map((problem) => problem.id));
 }
 
 interface LoadedInputs {

@@ -164,6 +164,10 @@ describe("coderm rerank", () => {
     expect(half.code).toBe(2);
     expect(half.stderr).toContain("file inputs need a benchmark");
     expect(half.stderr).toContain("(--benchmark)");
+    const problem = await run(["rerank", "--problems", "HumanEval/3,HumanEval/999"]);
+    expect(problem.code).toBe(2);
+    expect(problem.stderr).toContain('no problem "HumanEval/999" in these inputs');
+    expect(problem.stderr).toContain("(--problems)");
   });
 
   it("judges humaneval+'s ground truth as EvalPlus does: a candidate wrong on plus inputs only is wrong", async () => {

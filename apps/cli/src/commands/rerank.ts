@@ -12,7 +12,7 @@ import {
   requireInputFile,
   type SkipBadLinesFlags,
 } from "../input-files.js";
-import { positiveInteger, positiveNumber, probability } from "../options.js";
+import { positiveInteger, positiveNumber, probability, problemIds } from "../options.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import {
@@ -32,6 +32,7 @@ interface RerankFlags extends ExecutorFlags, RerankingFlags, SkipBadLinesFlags, 
   candidates?: string;
   tests?: string;
   limitTestsPerSample: number;
+  problems?: string[];
   limit?: number;
   nCandidates?: number;
   nTests?: number;
@@ -62,6 +63,11 @@ export function registerRerankCommand(program: Command, context: CommandContext)
     .option(
       "--tests <file>",
       "JSONL: {task_id, test, kind?: assert|unittest, sample_index?} per generated test",
+    )
+    .option(
+      "--problems <ids>",
+      "only these problems: ids separated by commas (HumanEval/0,HumanEval/5), repeatable; --limit then counts among them",
+      problemIds,
     )
     .option("--limit <n>", "only the first N problems", positiveInteger)
     .option(
@@ -149,6 +155,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
     ...(flags.tests === undefined ? {} : { testsFile: flags.tests }),
     testsPerSample: flags.limitTestsPerSample,
     ...(flags.skipBadLines ? { skipBadLines: true } : {}),
+    ...(flags.problems === undefined ? {} : { problems: flags.problems }),
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.codetPacking === undefined
       ? {}
