@@ -4,6 +4,8 @@ import type { RedisSettings } from "@coderm/executor-queue";
 import { executorNames, type OpenedExecutor, openExecutor } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
 import { nonNegativeInteger, positiveInteger } from "./options.js";
+import type { Output } from "./output.js";
+import { watchQueue } from "./queue-watch.js";
 
 /** The executor flags every executing command shares. */
 export interface ExecutorFlags {
@@ -129,10 +131,16 @@ export function redisOfFlags(flags: ExecutorFlags): RedisSettings | undefined {
 /**
  * Opens the executor the flags describe (cached and deduplicated) and starts it. A `--sandbox`
  * level the `--executor` does not offer (by its capabilities) is an error naming both flags.
+ * With `output`, a run through the queue says there when its jobs wait for want of workers (see
+ * {@link watchQueue}) until the executor closes.
  */
-export async function startExecutor(flags: ExecutorFlags): Promise<OpenedExecutor> {
+export async function startExecutor(
+  flags: ExecutorFlags,
+  output?: Output,
+): Promise<OpenedExecutor> {
+  let opened: OpenedExecutor;
   try {
-    return await openExecutorOfFlags(flags);
+    opened = await openExecutorOfFlags(flags);
   } catch (error) {
     const levels = CodermError.isInstance(error) ? error.details?.sandboxLevels : undefined;
     if (CodermError.isInstance(error) && error.field === "sandbox" && Array.isArray(levels))
@@ -143,6 +151,14 @@ export async function startExecutor(flags: ExecutorFlags): Promise<OpenedExecuto
       );
     throw error;
   }
+  if (output === undefined || opened.queueStatus === undefined) return opened;
+  const stopWatching = watchQueue(opened, output.stderr);
+  const close = opened.close;
+  opened.close = () => {
+    stopWatching();
+    return close();
+  };
+  return opened;
 }
 
 function openExecutorOfFlags(flags: ExecutorFlags): Promise<OpenedExecutor> {

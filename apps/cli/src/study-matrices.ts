@@ -69,7 +69,7 @@ export async function executeStudyMatrices(
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
   });
   const limits = { timeMs: flags.timeLimit, memoryMb: flags.memoryLimit, outputBytes: 1024 };
-  const opened = await startExecutor(flags);
+  const opened = await startExecutor(flags, output);
   try {
     const started = performance.now();
     const progress = createProgress({ label: "executing", stream: output.stderr });

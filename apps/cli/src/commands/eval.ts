@@ -101,7 +101,7 @@ async function runEval(flags: EvalFlags, context: CommandContext): Promise<void>
   // EvalPlus's per-input limits unless one limit is asked for
   const settings: EvalPlusSettings | undefined =
     evalPlus && flags.timeLimit === undefined ? evalPlusSettings(flags) : undefined;
-  const opened = await startExecutor(flags);
+  const opened = await startExecutor(flags, output);
   try {
     let progress: Progress | undefined;
     const {

@@ -119,7 +119,7 @@ async function runCommand(argument: string, flags: RunFlags, context: CommandCon
     const summary = await runExperiments({
       cells,
       store,
-      openExecutor: () => startExecutor(flags),
+      openExecutor: () => startExecutor(flags, output),
       workDirectory: join(dirname(store.path), "work"),
       cache: flags.cache,
       onEvent,

@@ -205,7 +205,7 @@ async function runRerank(flags: RerankFlags, context: CommandContext): Promise<v
           seed: flags.seed,
         });
 
-  const opened = await startExecutor(flags);
+  const opened = await startExecutor(flags, output);
   try {
     const progress = createProgress({ label: "executing", stream: output.stderr });
     const tally = verdictTally();

@@ -93,7 +93,7 @@ export function registerRmrfCommand(program: Command, context: CommandContext): 
 
 async function runLabel(flags: LabelFlags, context: CommandContext): Promise<void> {
   const { output } = context;
-  const opened = await startExecutor(flags);
+  const opened = await startExecutor(flags, output);
   let progress: Progress | undefined;
   let phase: string | undefined;
   let lastDone = 0;

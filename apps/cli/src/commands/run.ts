@@ -216,7 +216,7 @@ async function runRun(flags: RunFlags, context: CommandContext): Promise<void> {
       `generated ${counts.completions}/${completionsTotal}, executed ${counts.verdicts}/${counts.verdictsKnown}${counts.arrived < problems.length ? "+" : ""} ${tally.note()}`,
   );
 
-  const opened = await startExecutor(flags);
+  const opened = await startExecutor(flags, output);
   let report: RunReport;
   try {
     const result = await run({

@@ -83,6 +83,18 @@ async function stop(worker: WorkerProcess, signal: NodeJS.Signals): Promise<numb
 
 // A few problems of CodeT's set with one test of each test sample: seconds, not minutes.
 const rerank = ["rerank", "--limit", "3", "--limit-tests-per-sample", "1", "--no-cache", "--json"];
+/** One problem through the queue (`--redis` to add). */
+const rerankOne = [
+  "rerank",
+  "--limit",
+  "1",
+  "--limit-tests-per-sample",
+  "1",
+  "--no-cache",
+  "--json",
+  "--executor",
+  "queue",
+];
 
 interface RerankReport {
   methods: Record<string, Record<string, number>>;
@@ -210,24 +222,41 @@ describe("coderm worker", () => {
     expect(survivor.events.some((event) => event.type === "stalled")).toBe(true);
   });
 
+  it("says when a run's jobs wait with no live worker, and when one serves again", async () => {
+    const queue = ["--queue", "lonely"];
+    process.env.CODERM_QUEUE_WATCH_MS = "300";
+    // a worker that served the queue once: the fleet's version is known, then no one serves
+    const first = await startWorker(redis.url, queue);
+    expect(await stop(first, "SIGTERM")).toBe(0);
+    const queued = run([...rerankOne, "--redis", redis.url, ...queue]).finally(() => {
+      delete process.env.CODERM_QUEUE_WATCH_MS;
+    });
+    const status = async () =>
+      JSON.parse(
+        (await run(["worker", "status", "--redis", redis.url, ...queue, "--json"])).stdout,
+      );
+    while ((await status()).jobs.waiting === 0)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // the run reads the queue every 0.3 s: several reads see the jobs waiting
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // one job at a time: the run goes on for seconds, which reads see the worker serve
+    const second = await startWorker(redis.url, [...queue, "--concurrency", "1"]);
+    workers.push(second);
+    const { code, stderr } = await queued;
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(
+      /coderm: warning: no live worker serves queue "lonely" at redis:\/\/127\.0\.0\.1:\d+: \d+ job\(s\) wait until one starts/,
+    );
+    expect(stderr).toContain('coderm: queue "lonely": 1 worker(s) serving');
+    expect(await stop(second, "SIGTERM")).toBe(0);
+  });
+
   it("refuses jobs of another sandbox level with a clear error, and drains on SIGTERM", async () => {
     const survivor = workers[1]!;
     const other = await startWorker(redis.url, ["--sandbox", "process"]);
     workers.push(other);
     // one worker at each level: the newest wins the tie, so the bwrap one refuses
-    const queued = await run([
-      "rerank",
-      "--limit",
-      "1",
-      "--limit-tests-per-sample",
-      "1",
-      "--no-cache",
-      "--json",
-      "--executor",
-      "queue",
-      "--redis",
-      redis.url,
-    ]);
+    const queued = await run([...rerankOne, "--redis", redis.url]);
     expect(queued.code, queued.stderr).toBe(0);
     const refusals = survivor.events.filter((event) => event.type === "refused");
     expect(refusals.length).toBeGreaterThan(0);
