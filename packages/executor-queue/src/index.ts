@@ -11,5 +11,5 @@ export {
   type QueueWorkerEvent,
   type QueueWorkerSettings,
 } from "./queue-worker.js";
-export type { RedisSettings } from "./redis-connection.js";
+export { type RedisSettings, redisLabel } from "./redis-connection.js";
 export type { QueueWorkerRecord } from "./worker-registry.js";

@@ -17,6 +17,7 @@ import { readQueueStatus } from "./queue-status.js";
 import { createNetworkNamespace, type NetworkNamespace } from "./testing/network-namespace.js";
 import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
 import { spawnTestWorker, type TestWorker } from "./testing/test-workers.js";
+import { waitUntil } from "./testing/wait-until.js";
 
 // One Redis for the file, reachable from this namespace (127.0.0.1) and from a second network
 // namespace over a veth pair, as from another host; two worker processes serve queue `coderm`,
@@ -177,11 +178,11 @@ describe("queue executor", () => {
           // nothing arrives: no worker
         }
       })().catch((error: unknown) => error);
-      await until(async () => (await waiting()) === 40);
+      await waitUntil(async () => (await waiting()) === 40);
       controller.abort();
       const error = await consumed;
       expect(CodermError.isInstance(error) && error.code).toBe("cancelled");
-      await until(async () => (await waiting()) === 20);
+      await waitUntil(async () => (await waiting()) === 20);
       await executor.close();
       // closing stops the other call too, and its jobs leave the queue
       expect(CodermError.isInstance(await run)).toBe(true);
@@ -209,11 +210,3 @@ describe("queue executor", () => {
     );
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

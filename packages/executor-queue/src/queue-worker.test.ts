@@ -10,6 +10,7 @@ import { readQueueStatus } from "./queue-status.js";
 import { createQueueWorker, type QueueWorkerEvent } from "./queue-worker.js";
 import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
 import { spawnTestWorker } from "./testing/test-workers.js";
+import { waitUntil } from "./testing/wait-until.js";
 import { publishWorker } from "./worker-registry.js";
 
 let redis: TestRedis;
@@ -76,12 +77,12 @@ describe("queue worker", () => {
         }
       })();
       // freeze the first worker in the middle of a job, past its lock, then let it finish
-      await until(async () => {
+      await waitUntil(async () => {
         const status = await readQueueStatus({ redis: { url: redis.url }, queue });
         return (status.workers.find((worker) => worker.id === first.id)?.active ?? 0) > 0;
       });
       first.process.kill("SIGSTOP");
-      await until(async () => second.events.some((event) => event.type === "stalled"));
+      await waitUntil(async () => second.events.some((event) => event.type === "stalled"));
       first.process.kill("SIGCONT");
       await running;
       expect(verdicts.size).toBe(48);
@@ -223,7 +224,7 @@ describe("queue worker", () => {
     const executor = createQueueExecutor({ redis: { url: redis.url }, queue });
     try {
       const verdicts = collect(executor, stubRequests(8, "drain"));
-      await until(async () => slow.requests.length === 2);
+      await waitUntil(async () => slow.requests.length === 2);
       await first.close();
       expect(first.record).toMatchObject({ completed: 2, active: 0, draining: true });
       const status = await readQueueStatus({ redis: { url: redis.url }, queue });
@@ -243,11 +244,3 @@ describe("queue worker", () => {
     }
   });
 });
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
-    await sleep(50);
-  }
-}

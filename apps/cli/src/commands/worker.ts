@@ -5,6 +5,7 @@ import {
   type QueueStatus,
   type QueueWorkerEvent,
   readQueueStatus,
+  redisLabel,
 } from "@coderm/executor-queue";
 import { executorNames } from "@coderm/pipeline";
 import { type Command, Option } from "commander";
@@ -155,7 +156,7 @@ async function runWorker(flags: WorkerFlags, context: CommandContext): Promise<v
   const { record } = worker;
   print({ type: "ready", ...record });
   say(
-    `worker ${record.id} serving queue "${flags.queue ?? "coderm"}" at ${redisLabelOf(flags)}: ${flags.executor} (${opened.confinement.join(", ") || "no sandbox"}), ${concurrency} jobs at once`,
+    `worker ${record.id} serving queue "${flags.queue ?? "coderm"}" at ${redisLabel(redis)}: ${flags.executor} (${opened.confinement.join(", ") || "no sandbox"}), ${concurrency} jobs at once`,
   );
   const signal = await stopped;
   const draining = worker.record.active;
@@ -177,18 +178,6 @@ async function runWorker(flags: WorkerFlags, context: CommandContext): Promise<v
   say(
     `worker ${done.id} stopped: ${done.completed} job(s) completed, ${done.failed} failed, ${done.refused} refused`,
   );
-}
-
-function redisLabelOf(flags: ExecutorFlags): string {
-  // the URL as given, less any credentials
-  try {
-    const url = new URL(flags.redis!);
-    url.username = "";
-    url.password = "";
-    return url.toString().replace(/\/$/, "");
-  } catch {
-    return "?";
-  }
 }
 
 function printStatus(context: CommandContext, status: QueueStatus): void {
